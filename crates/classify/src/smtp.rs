@@ -1,0 +1,258 @@
+//! Parsing SMTP replies out of noisy text.
+//!
+//! Bounces quote the remote server's reply in many wrappers:
+//!
+//! ```text
+//! host mx.example.com[192.0.2.1] said: 550 5.3.0 <a@example.com>: Mail system error (in reply to RCPT TO command)
+//! 550-5.7.1 Service unavailable
+//! 550 5.7.1 client [192.0.2.1] blocked using zen.spamhaus.org
+//! smtp; 550 #5.1.0 Address rejected
+//! ```
+//!
+//! [`parse_reply`] finds the reply code, the enhanced status code, the recipient, the SMTP
+//! command, the remote host and the human text in one pass over the bytes. It never fails:
+//! text without codes yields a [`Reply`] with only `text` set.
+
+use bouncekit_core::{ReplyCode, StatusCode};
+
+/// What could be read from one (possibly multi-line) SMTP reply.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Reply {
+    /// The basic reply code (`550`).
+    pub reply_code: Option<ReplyCode>,
+    /// The enhanced status code (`5.1.1`).
+    pub status: Option<StatusCode>,
+    /// True when reply and enhanced code disagree in class (`550 4.4.7`).
+    pub mismatch: bool,
+    /// The first address in angle brackets or after `RCPT TO:`.
+    pub recipient: Option<String>,
+    /// The SMTP command the reply answered (`RCPT`, `DATA`, `MAIL`, `CONN`…).
+    pub command: Option<String>,
+    /// The remote host named in the text (`host mx.example.com[…] said:`).
+    pub remote_host: Option<String>,
+    /// The human text with codes and continuation prefixes removed, lines joined by a space.
+    pub text: String,
+}
+
+/// Parses one reply, single or multi-line, possibly wrapped in an MTA's explanation.
+pub fn parse_reply(input: &str) -> Reply {
+    let mut reply = Reply {
+        command: find_command(input),
+        remote_host: find_remote_host(input),
+        recipient: find_recipient(input),
+        ..Reply::default()
+    };
+    let mut text = String::with_capacity(input.len());
+    for line in input.lines() {
+        let line = line.trim();
+        if line.is_empty() {
+            continue;
+        }
+        let (code, status, rest) = strip_codes(line);
+        if reply.reply_code.is_none() {
+            reply.reply_code = code;
+        }
+        if reply.status.is_none() {
+            reply.status = status;
+        }
+        if !text.is_empty() {
+            text.push(' ');
+        }
+        text.push_str(rest.trim());
+    }
+    if reply.reply_code.is_none() || reply.status.is_none() {
+        // The codes may sit inside the line: `said: 550 5.1.1 …`, `smtp; 550 #5.1.0`.
+        let (code, status) = find_codes(input);
+        if reply.reply_code.is_none() {
+            reply.reply_code = code;
+        }
+        if reply.status.is_none() {
+            reply.status = status;
+        }
+    }
+    if let (Some(c), Some(s)) = (reply.reply_code, reply.status) {
+        reply.mismatch = c.class() != s.class() && c.class() != 2 && s.class() != 2;
+    }
+    reply.text = text;
+    reply
+}
+
+/// Strips a leading `550-5.1.1 ` / `550 ` / `5.1.1 ` from one line.
+fn strip_codes(line: &str) -> (Option<ReplyCode>, Option<StatusCode>, &str) {
+    let b = line.as_bytes();
+    let mut code = None;
+    let mut rest = line;
+    if b.len() >= 3 && b[..3].iter().all(u8::is_ascii_digit) && (b.len() == 3 || matches!(b[3], b' ' | b'-' | b'\t')) {
+        code = line[..3].parse().ok();
+        if code.is_some() {
+            rest = line.get(4..).unwrap_or("");
+        }
+    }
+    let mut status = None;
+    let r = rest.trim_start().trim_start_matches('#');
+    if let Some((s, len)) = status_at(r.as_bytes(), 0) {
+        status = Some(s);
+        rest = r[len..].trim_start_matches([' ', '-']);
+    }
+    (code, status, rest)
+}
+
+/// Finds the first plausible reply code and enhanced code anywhere in the text.
+///
+/// A reply code must stand alone (not part of a longer number, date or IP) and be followed
+/// by a space, `-` or end of text; an enhanced code must not be part of a dotted quad.
+pub fn find_codes(text: &str) -> (Option<ReplyCode>, Option<StatusCode>) {
+    let b = text.as_bytes();
+    let mut reply: Option<(usize, ReplyCode)> = None;
+    let mut status: Option<(usize, StatusCode)> = None;
+    let mut i = 0;
+    while i < b.len() {
+        if !b[i].is_ascii_digit() || (i > 0 && is_codeword(b[i - 1])) {
+            i += 1;
+            continue;
+        }
+        if status.is_none() {
+            if let Some((s, len)) = status_at(b, i) {
+                status = Some((i, s));
+                i += len;
+                continue;
+            }
+        }
+        if reply.is_none() && i + 3 <= b.len() && b[i..i + 3].iter().all(u8::is_ascii_digit) {
+            let end_ok = i + 3 == b.len() || matches!(b[i + 3], b' ' | b'-' | b'\t' | b'\r' | b'\n');
+            if end_ok {
+                if let Some(c) = std::str::from_utf8(&b[i..i + 3]).ok().and_then(|s| s.parse().ok()) {
+                    reply = Some((i, c));
+                }
+            }
+        }
+        while i < b.len() && (b[i].is_ascii_digit() || b[i] == b'.') {
+            i += 1;
+        }
+        if reply.is_some() && status.is_some() {
+            break;
+        }
+    }
+    (reply.map(|r| r.1), status.map(|s| s.1))
+}
+
+/// Bytes that glue a digit to a preceding word, so the digit does not start a code.
+fn is_codeword(c: u8) -> bool {
+    c.is_ascii_alphanumeric() || matches!(c, b'.' | b'_' | b'/' | b':' | b'=' | b'+' | b'@' | b'[')
+}
+
+/// An enhanced status code starting at `i`, with its length in bytes.
+pub(crate) fn status_at(b: &[u8], i: usize) -> Option<(StatusCode, usize)> {
+    let class = *b.get(i)?;
+    if !matches!(class, b'2' | b'4' | b'5') || b.get(i + 1) != Some(&b'.') {
+        return None;
+    }
+    let mut j = i + 2;
+    let s0 = j;
+    while j < b.len() && b[j].is_ascii_digit() && j - s0 < 4 {
+        j += 1;
+    }
+    if j == s0 || j - s0 > 3 || b.get(j) != Some(&b'.') {
+        return None;
+    }
+    let subject: u16 = std::str::from_utf8(&b[s0..j]).ok()?.parse().ok()?;
+    j += 1;
+    let d0 = j;
+    while j < b.len() && b[j].is_ascii_digit() && j - d0 < 4 {
+        j += 1;
+    }
+    if j == d0 || j - d0 > 3 {
+        return None;
+    }
+    // A dotted quad (5.1.1.1) or a version number (4.2.10.3) is not a status code.
+    if b.get(j) == Some(&b'.') && b.get(j + 1).is_some_and(u8::is_ascii_digit) {
+        return None;
+    }
+    if b.get(j).is_some_and(|c| c.is_ascii_alphanumeric()) {
+        return None;
+    }
+    let detail: u16 = std::str::from_utf8(&b[d0..j]).ok()?.parse().ok()?;
+    // The registry has subjects 0-7 only; larger subjects are version numbers or dates.
+    if subject > 7 {
+        return None;
+    }
+    Some((StatusCode::new(class - b'0', subject, detail)?, j - i))
+}
+
+/// `(in reply to RCPT TO command)`, `RCPT TO:<…>`, `after end of data`, `during DATA`…
+pub fn find_command(text: &str) -> Option<String> {
+    let lower = text.to_ascii_lowercase();
+    const WRAPPERS: &[(&str, &str)] = &[
+        ("in reply to end of data", "DATA"),
+        ("after end of data", "DATA"),
+        ("in reply to data", "DATA"),
+        ("after data", "DATA"),
+        ("after rcpt to", "RCPT"),
+        ("in reply to rcpt to", "RCPT"),
+        ("in reply to rcpt", "RCPT"),
+        ("after rcpt", "RCPT"),
+        ("in reply to mail from", "MAIL"),
+        ("after mail from", "MAIL"),
+        ("in reply to mail", "MAIL"),
+        ("in reply to ehlo", "EHLO"),
+        ("in reply to helo", "HELO"),
+        ("after ehlo", "EHLO"),
+        ("after helo", "HELO"),
+        ("after initial connection", "CONN"),
+        ("while connected", "CONN"),
+        ("after starttls", "STARTTLS"),
+        ("in reply to starttls", "STARTTLS"),
+        ("after auth", "AUTH"),
+        ("in reply to auth", "AUTH"),
+        ("after quit", "QUIT"),
+        ("in reply to quit", "QUIT"),
+        (">>> rcpt to", "RCPT"),
+        (">>> mail from", "MAIL"),
+        (">>> data", "DATA"),
+        ("<<< 5", ""),
+    ];
+    WRAPPERS
+        .iter()
+        .filter(|(_, c)| !c.is_empty())
+        .find(|(w, _)| lower.contains(w))
+        .map(|(_, c)| c.to_string())
+}
+
+/// `host mx.example.com[192.0.2.1] said:`, `remote host mx.example.com`, `by mx.example.com`.
+pub fn find_remote_host(text: &str) -> Option<String> {
+    let lower = text.to_ascii_lowercase();
+    for marker in ["host ", "remote server ", "remote host ", "mail server "] {
+        let mut start = 0;
+        while let Some(p) = lower[start..].find(marker) {
+            let at = start + p + marker.len();
+            let word: String = text[at..]
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'))
+                .collect();
+            if word.contains('.') && word.chars().any(|c| c.is_ascii_alphabetic()) && !word.ends_with('.') {
+                return Some(word.to_ascii_lowercase());
+            }
+            if word.contains('.') && word.trim_end_matches('.').contains('.') && word.chars().any(|c| c.is_ascii_alphabetic()) {
+                return Some(word.trim_end_matches('.').to_ascii_lowercase());
+            }
+            start = at;
+        }
+    }
+    None
+}
+
+/// The first `<local@domain>` or bare `local@domain` in the text.
+pub fn find_recipient(text: &str) -> Option<String> {
+    crate::address::first_address(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dotted_quad_is_not_a_status() {
+        assert_eq!(status_at(b"5.1.1.1", 0), None);
+        assert!(status_at(b"5.1.1 ", 0).is_some());
+    }
+}

@@ -1,0 +1,50 @@
+//! What an enhanced status code says about the reason on its own.
+//!
+//! The mapping follows the registry meanings. It is the fallback when the diagnostic text
+//! names no reason, and the tie-breaker when the text only names a generic one.
+
+use bouncekit_core::{Reason, StatusCode};
+
+/// The reason a status code implies, or `None` when the code is too broad to tell
+/// (X.0.0, X.1.0, X.5.0, X.7.0, X.7.1 carry every kind of refusal).
+pub fn reason_of(code: StatusCode) -> Option<Reason> {
+    use Reason::*;
+    if code.class() == 2 {
+        return Some(Delivered);
+    }
+    let r = match (code.subject(), code.detail()) {
+        (1, 1) | (1, 3) | (1, 4) => UserUnknown,
+        (1, 2) => HostUnknown,
+        (1, 6) => HasMoved,
+        (1, 7) | (1, 8) => Rejected,
+        (1, 10) => NotAccept,
+        (2, 0) => Filtered,
+        (2, 1) => Filtered,
+        (2, 2) => MailboxFull,
+        (2, 3) => ExceedLimit,
+        (2, 4) => SystemError,
+        (3, 0) | (3, 3) | (3, 5) => SystemError,
+        (3, 1) => SystemFull,
+        (3, 2) => NotAccept,
+        (3, 4) => MesgTooBig,
+        (4, 0) | (4, 1) | (4, 2) | (4, 6) => NetworkError,
+        (4, 3) => SystemError,
+        (4, 4) => HostUnknown,
+        (4, 5) => SystemFull,
+        (4, 7) => Expired,
+        (5, 3) => ExceedLimit,
+        (5, 1) | (5, 2) | (5, 4) | (5, 5) | (5, 6) => SyntaxError,
+        (6, _) => ContentError,
+        (7, 2) | (7, 15) => PolicyViolation,
+        (7, 3..=12) | (7, 14) | (7, 30) => SecurityError,
+        (7, 13) => Suspend,
+        (7, 16) => MesgTooBig,
+        (7, 17) | (7, 18) => HasMoved,
+        (7, 20..=24) | (7, 26) | (7, 29) => AuthFailure,
+        (7, 25) => RequirePtr,
+        (7, 27) => NotAccept,
+        (7, 28) => SpamDetected,
+        _ => return None,
+    };
+    Some(r)
+}

@@ -1,0 +1,146 @@
+//! RFC 3464 delivery-status fields (and the same `Name: value` layout of RFC 5965
+//! feedback reports).
+//!
+//! A delivery-status part is one block of per-message fields followed by one block per
+//! recipient, blocks separated by empty lines. Real reports break every rule: fields of
+//! several recipients run together without empty lines, continuation lines are not
+//! indented, values are split over lines. [`parse`] starts a new recipient block at every
+//! `Final-Recipient` / `Original-Recipient` that would repeat a field.
+
+/// `Name: value` fields in order; names lowercase, continuation lines joined.
+pub type Fields = Vec<(String, String)>;
+
+/// A parsed delivery-status part.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Report {
+    /// Per-message fields (`Reporting-MTA`, `Arrival-Date`…).
+    pub message: Fields,
+    /// One entry per recipient.
+    pub recipients: Vec<Fields>,
+}
+
+/// Field names that belong to a recipient block (RFC 3464 section 2.3).
+const PER_RECIPIENT: &[&str] = &[
+    "original-recipient",
+    "final-recipient",
+    "action",
+    "status",
+    "remote-mta",
+    "diagnostic-code",
+    "last-attempt-date",
+    "final-log-id",
+    "will-retry-until",
+    "x-actual-recipient",
+    "x-supplementary-info",
+    "x-display-name",
+];
+
+/// Returns the value of `name` in `fields`.
+pub fn field<'a>(fields: &'a Fields, name: &str) -> Option<&'a str> {
+    fields.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
+}
+
+/// Parses the text of a delivery-status part.
+pub fn parse(text: &str) -> Report {
+    let mut report = Report::default();
+    let mut current: Fields = Vec::new();
+    let mut in_message = true;
+    let mut last_name: Option<String> = None;
+    for raw in text.lines() {
+        let line = raw.trim_end();
+        if line.trim().is_empty() {
+            if !current.is_empty() {
+                flush(&mut report, &mut current, &mut in_message);
+            }
+            last_name = None;
+            continue;
+        }
+        let starts_ws = line.starts_with([' ', '\t']);
+        let parsed = if starts_ws { None } else { split_field(line) };
+        match parsed {
+            Some((name, value)) => {
+                let is_rcpt = PER_RECIPIENT.contains(&name.as_str());
+                if in_message && is_rcpt && !current.is_empty() && current.iter().all(|(n, _)| !PER_RECIPIENT.contains(&n.as_str())) {
+                    // Per-message block without the empty line.
+                    report.message.append(&mut current);
+                    in_message = false;
+                }
+                let repeats = current.iter().any(|(n, _)| *n == name);
+                if repeats && is_rcpt {
+                    flush(&mut report, &mut current, &mut in_message);
+                }
+                current.push((name.clone(), value));
+                last_name = Some(name);
+            }
+            None => {
+                // Continuation (indented or not) of the previous field.
+                if last_name.is_some() {
+                    if let Some(last) = current.last_mut() {
+                        if last.1.len() < 16 * 1024 {
+                            last.1.push(' ');
+                            last.1.push_str(line.trim());
+                        }
+                    }
+                }
+            }
+        }
+    }
+    if !current.is_empty() {
+        flush(&mut report, &mut current, &mut in_message);
+    }
+    report
+}
+
+fn flush(report: &mut Report, current: &mut Fields, in_message: &mut bool) {
+    let has_rcpt = current.iter().any(|(n, _)| n == "final-recipient" || n == "original-recipient");
+    if *in_message && !has_rcpt {
+        report.message.append(current);
+    } else if has_rcpt {
+        report.recipients.push(std::mem::take(current));
+    } else if let Some(last) = report.recipients.last_mut() {
+        last.append(current);
+    } else {
+        report.message.append(current);
+    }
+    *in_message = false;
+    current.clear();
+}
+
+/// `Name: value` with a plausible field name.
+fn split_field(line: &str) -> Option<(String, String)> {
+    let (name, value) = line.split_once(':')?;
+    if name.is_empty() || name.len() > 40 || !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
+        return None;
+    }
+    Some((name.to_ascii_lowercase(), value.trim().to_string()))
+}
+
+/// Strips an RFC 3464 type prefix: `rfc822; a@b` → `a@b`, `smtp; 550 …` → `550 …`.
+pub fn strip_type(value: &str) -> (Option<&str>, &str) {
+    match value.split_once(';') {
+        Some((t, rest)) if !t.is_empty() && t.len() <= 12 && t.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') => {
+            (Some(t.trim()), rest.trim())
+        }
+        _ => (None, value.trim()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_message_and_recipients() {
+        let t = "Reporting-MTA: dns; mx.example.org\nArrival-Date: x\n\nFinal-Recipient: rfc822; a@b.org\nAction: failed\nStatus: 5.1.1\nDiagnostic-Code: smtp; 550 5.1.1 no\n  such user\n\nFinal-Recipient: rfc822; c@d.org\nAction: failed\nStatus: 5.2.2\n";
+        let r = parse(t);
+        assert_eq!(field(&r.message, "reporting-mta"), Some("dns; mx.example.org"));
+        assert_eq!(r.recipients.len(), 2);
+        assert_eq!(field(&r.recipients[0], "diagnostic-code"), Some("smtp; 550 5.1.1 no such user"));
+    }
+
+    #[test]
+    fn recipients_without_blank_lines() {
+        let t = "Final-Recipient: rfc822; a@b.org\nStatus: 5.1.1\nFinal-Recipient: rfc822; c@d.org\nStatus: 5.1.1\n";
+        assert_eq!(parse(t).recipients.len(), 2);
+    }
+}
