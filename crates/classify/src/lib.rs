@@ -89,7 +89,7 @@ pub fn reason_of(ev: &Evidence<'_>) -> (Reason, Option<&'static str>) {
     let by_text = reasons::best(ev.text);
     let by_status = ev.status.and_then(status::reason_of);
     let reason = match (by_text, by_status) {
-        (Some(t), Some(s)) if weak(t) && !weak(s) => s,
+        (Some(t), Some(s)) if weak(t) && s != t => s,
         (Some(t), _) => t,
         (None, Some(s)) => s,
         (None, None) => fallback(ev),
@@ -105,6 +105,8 @@ fn fallback(ev: &Evidence<'_>) -> Reason {
     match ev.command.map(str::to_ascii_uppercase).as_deref() {
         Some("HELO" | "EHLO" | "CONN") => Reason::Blocked,
         Some("MAIL") => Reason::Rejected,
+        // A failure code without a readable reason: held until more evidence arrives.
+        _ if ev.status.is_some_and(|s| s.class() != 2) || ev.reply_code.is_some_and(|c| c.class() >= 4) => Reason::OnHold,
         _ => Reason::Undefined,
     }
 }

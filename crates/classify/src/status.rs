@@ -25,7 +25,9 @@ pub fn reason_of(code: StatusCode) -> Option<Reason> {
         (2, 4) => SystemError,
         (3, 0) | (3, 3) | (3, 5) => SystemError,
         (3, 1) => SystemFull,
-        (3, 2) => NotAccept,
+        // X.3.2 "system not accepting network messages": for good (5) or for now (4).
+        (3, 2) if code.class() == 5 => NotAccept,
+        (3, 2) => SystemError,
         (3, 4) => MesgTooBig,
         (4, 0) | (4, 1) | (4, 2) | (4, 6) => NetworkError,
         (4, 3) => SystemError,

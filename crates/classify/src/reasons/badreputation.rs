@@ -18,4 +18,6 @@ pub(crate) const PHRASES: &[&str] = &[
     "temporarily rate limited due to ip reputation",
     "has a poor reputation",
     "very low reputation",
+    "unusual rate of unsolicited mail",
+    "user complaints",
 ];

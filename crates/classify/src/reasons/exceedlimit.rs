@@ -10,8 +10,6 @@ pub(crate) const PHRASES: &[&str] = &[
     "recipient limit",
     "exceeded the rate limit of recipients",
     "message header size exceeds limit",
-    "too many hops",
-    "hop count exceeded",
     "limit exceeded",
     "number of recipients exceeds",
 ];

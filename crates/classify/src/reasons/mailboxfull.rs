@@ -53,4 +53,6 @@ pub(crate) const PHRASES: &[&str] = &[
     "mailbox has reached its limit",
     "has exceeded the storage limit",
     "the mailbox is full",
+    "overquota",
+    "pleine",
 ];

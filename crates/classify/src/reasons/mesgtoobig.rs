@@ -22,7 +22,6 @@ pub(crate) const PHRASES: &[&str] = &[
     "message length exceeds",
     "message size limit",
     "mail size limit",
-    "message exceeded",
     "message size too large",
     "the message was too big",
     "size exceeds",

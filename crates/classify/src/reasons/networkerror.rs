@@ -44,4 +44,5 @@ pub(crate) const PHRASES: &[&str] = &[
     "tls connection",
     "conversation with",
     "connection refused",
+    "hops, this may indicate a mail loop",
 ];

@@ -32,4 +32,6 @@ pub(crate) const PHRASES: &[&str] = &[
     "account has been compromised",
     "sender address is not authorized",
     "tls negotiation failed",
+    "over a tls connection",
+    "tls not available",
 ];

@@ -57,4 +57,5 @@ pub(crate) const PHRASES: &[&str] = &[
     "spam content matched",
     "rejected by dspam",
     "cloudmark",
+    "probability of spam",
 ];

@@ -25,4 +25,6 @@ pub(crate) const PHRASES: &[&str] = &[
     "rate-limit",
     "excessive message rate",
     "send rate",
+    "excessive volume",
+    "frequency limited",
 ];

@@ -95,7 +95,6 @@ pub(crate) const PHRASES: &[&str] = &[
     "recipient address rejected: unverified address",
     "mailbox name invalid",
     "requested action not taken: mailbox unavailable",
-    "address rejected",
     "no such domain user",
     "unknown e-mail address",
     "invalid recipient address",
@@ -110,4 +109,5 @@ pub(crate) const PHRASES: &[&str] = &[
     "5.1.1 user unknown",
     "this address no longer accepts mail",
     "mailbox disabled, not accepting messages",
+    "address rejected",
 ];

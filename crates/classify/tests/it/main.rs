@@ -1,0 +1,5 @@
+//! Integration tests of reply parsing and classification.
+
+mod properties;
+mod replies;
+mod smtp;
