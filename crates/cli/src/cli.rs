@@ -29,6 +29,17 @@ pub enum RecordFormat {
     SisimaiJson,
 }
 
+/// Output formats of explanations.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExplainFormat {
+    /// Wrapped text for a terminal.
+    Text,
+    /// Markdown.
+    Markdown,
+    /// JSON (the same structure the HTTP API returns).
+    Json,
+}
+
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
@@ -54,6 +65,29 @@ pub enum Command {
         /// Never show a progress bar.
         #[arg(long)]
         no_progress: bool,
+    },
+    /// Explain an SMTP status code, reply code or whole reply line, in English or German.
+    ///
+    /// Accepts an enhanced status code (`5.3.0`), a reply code (`550`) or a reply line
+    /// (`"550 5.3.0 <a@b>: Mail system error"`: both codes are explained and the line is
+    /// classified). The language comes from `--lang`, else from LC_ALL / LANG, else English.
+    ///
+    /// Exit status: 0 on success, 2 when the code is malformed or unknown (the error names
+    /// the nearest valid codes).
+    #[command(after_help = "Examples:\n  bouncekit explain 5.3.0 --lang de\n  bouncekit explain 550\n  bouncekit explain \"550 5.7.1 blocked using zen.spamhaus.org\"\n  bouncekit explain --list")]
+    Explain {
+        /// The code or reply line.
+        #[arg(required_unless_present = "list")]
+        code: Option<String>,
+        /// List every code with its title instead.
+        #[arg(long)]
+        list: bool,
+        /// Language: en or de.
+        #[arg(long)]
+        lang: Option<String>,
+        /// Output format.
+        #[arg(long, short = 'f', value_enum, default_value = "text")]
+        format: ExplainFormat,
     },
     /// Classify SMTP reply lines: reason, kind, blame and action.
     ///
