@@ -18,6 +18,7 @@
 //! ```
 
 pub mod address;
+pub mod decision;
 pub mod reasons;
 pub mod rhosts;
 pub mod smtp;
@@ -45,6 +46,10 @@ pub struct Evidence<'a> {
     /// A reason the bounce format states outright (vacation, feedback, a format's own
     /// code table); it wins over everything else.
     pub format_reason: Option<Reason>,
+    /// True for a lone SMTP reply with no report around it. A bounce report names the
+    /// command when the reply answered `RCPT TO`, so there a missing command hints that
+    /// the message itself was refused; a lone reply says nothing about its stage.
+    pub standalone: bool,
 }
 
 /// The decision for one recipient.
@@ -64,15 +69,6 @@ pub struct Classification {
     pub provider: Option<&'static str>,
 }
 
-/// Reasons that text matching finds often as a side note ("try again later",
-/// "connection closed"): a specific status code wins over them.
-fn weak(reason: Reason) -> bool {
-    matches!(
-        reason,
-        Reason::SystemError | Reason::NetworkError | Reason::Expired | Reason::SyntaxError | Reason::OnHold | Reason::ContentError
-    )
-}
-
 /// Decides the reason for the evidence.
 pub fn reason_of(ev: &Evidence<'_>) -> (Reason, Option<&'static str>) {
     if let Some(r) = ev.format_reason {
@@ -86,29 +82,7 @@ pub fn reason_of(ev: &Evidence<'_>) -> (Reason, Option<&'static str>) {
     if let Some((p, r)) = rhosts::reason(ev) {
         return (r, Some(p));
     }
-    let by_text = reasons::best(ev.text);
-    let by_status = ev.status.and_then(status::reason_of);
-    let reason = match (by_text, by_status) {
-        (Some(t), Some(s)) if weak(t) && s != t => s,
-        (Some(t), _) => t,
-        (None, Some(s)) => s,
-        (None, None) => fallback(ev),
-    };
-    (reason, None)
-}
-
-/// When neither text nor status names a reason: the DSN action and the SMTP command.
-fn fallback(ev: &Evidence<'_>) -> Reason {
-    if ev.dsn_action.is_some_and(|a| a.eq_ignore_ascii_case("delayed") || a.eq_ignore_ascii_case("expired")) {
-        return Reason::Expired;
-    }
-    match ev.command.map(str::to_ascii_uppercase).as_deref() {
-        Some("HELO" | "EHLO" | "CONN") => Reason::Blocked,
-        Some("MAIL") => Reason::Rejected,
-        // A failure code without a readable reason: held until more evidence arrives.
-        _ if ev.status.is_some_and(|s| s.class() != 2) || ev.reply_code.is_some_and(|c| c.class() >= 4) => Reason::OnHold,
-        _ => Reason::Undefined,
-    }
+    (decision::by_evidence(ev), None)
 }
 
 /// True when the evidence is a permanent failure (5.x.x, or 5yz without an enhanced code).
@@ -170,6 +144,7 @@ pub fn classify_reply(line: &str) -> Record {
         command: reply.command.as_deref(),
         dsn_action: None,
         format_reason: None,
+        standalone: true,
     };
     let c = classify(&ev);
     let mut r = Record::new(reply.recipient.clone().unwrap_or_default());

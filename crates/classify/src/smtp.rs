@@ -136,6 +136,62 @@ pub fn find_codes(text: &str) -> (Option<ReplyCode>, Option<StatusCode>) {
     (reply.map(|r| r.1), status.map(|s| s.1))
 }
 
+/// A code found in free text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Code {
+    /// A basic reply code that RFC 5321 and its extensions define (`550`).
+    Reply(ReplyCode),
+    /// An enhanced status code (`5.1.1`).
+    Status(StatusCode),
+}
+
+/// Reply codes that SMTP and its extensions define. A three-digit number outside this
+/// list (`426`, `542`, `255`) is an exit status, a count or a foreign protocol's code, not
+/// an SMTP reply.
+pub const KNOWN_REPLY_CODES: &[u16] = &[
+    211, 214, 220, 221, 235, 250, 251, 252, 253, 334, 354, 421, 422, 430, 432, 450, 451, 452, 453, 454, 455, 458, 459,
+    500, 501, 502, 503, 504, 521, 523, 524, 525, 530, 533, 534, 535, 538, 550, 551, 552, 553, 554, 555, 556, 557,
+];
+
+/// True when `code` is one of [`KNOWN_REPLY_CODES`].
+pub fn is_known_reply(code: ReplyCode) -> bool {
+    KNOWN_REPLY_CODES.contains(&code.get())
+}
+
+/// Every known reply code and enhanced status code in `text`, in order, with its byte
+/// offset. The same boundaries as [`find_codes`] apply; reply codes outside
+/// [`KNOWN_REPLY_CODES`] are skipped. A reply code may also be followed by `:`
+/// (`550: User unknown`).
+pub fn codes_in(text: &str) -> Vec<(usize, Code)> {
+    let b = text.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        if !b[i].is_ascii_digit() || (i > 0 && is_codeword(b[i - 1])) {
+            i += 1;
+            continue;
+        }
+        if let Some((s, len)) = status_at(b, i) {
+            out.push((i, Code::Status(s)));
+            i += len;
+            continue;
+        }
+        if i + 3 <= b.len() && b[i..i + 3].iter().all(u8::is_ascii_digit) {
+            let end_ok = i + 3 == b.len() || matches!(b[i + 3], b' ' | b'-' | b'\t' | b'\r' | b'\n' | b':');
+            let code = std::str::from_utf8(&b[i..i + 3]).ok().and_then(|s| s.parse::<ReplyCode>().ok());
+            if let (true, Some(c)) = (end_ok, code) {
+                if is_known_reply(c) {
+                    out.push((i, Code::Reply(c)));
+                }
+            }
+        }
+        while i < b.len() && (b[i].is_ascii_digit() || b[i] == b'.') {
+            i += 1;
+        }
+    }
+    out
+}
+
 /// Bytes that glue a digit to a preceding word, so the digit does not start a code.
 fn is_codeword(c: u8) -> bool {
     c.is_ascii_alphanumeric() || matches!(c, b'.' | b'_' | b'/' | b':' | b'=' | b'+' | b'@' | b'[')

@@ -6,7 +6,11 @@
 use bouncekit_core::{Reason, StatusCode};
 
 /// The reason a status code implies, or `None` when the code is too broad to tell
-/// (X.0.0, X.1.0, X.5.0, X.7.0, X.7.1 carry every kind of refusal).
+/// (X.0.0, X.1.0, X.5.0 carry every kind of failure).
+///
+/// X.7.0 and X.7.1 ("security or policy status", "delivery not authorized") carry every
+/// kind of refusal too, but at least say it was one: they map to `securityerror`, a
+/// meaning [`crate::decision`] only uses when no phrase names a sharper reason.
 pub fn reason_of(code: StatusCode) -> Option<Reason> {
     use Reason::*;
     if code.class() == 2 {
@@ -29,6 +33,9 @@ pub fn reason_of(code: StatusCode) -> Option<Reason> {
         (3, 2) if code.class() == 5 => NotAccept,
         (3, 2) => SystemError,
         (3, 4) => MesgTooBig,
+        // 4.4.1 "no answer from host" is what MTAs write when they give up on a host that
+        // never answered: the message expired in the queue.
+        (4, 1) if code.class() == 4 => Expired,
         (4, 0) | (4, 1) | (4, 2) | (4, 6) => NetworkError,
         (4, 3) => SystemError,
         (4, 4) => HostUnknown,
@@ -37,7 +44,12 @@ pub fn reason_of(code: StatusCode) -> Option<Reason> {
         (5, 3) => ExceedLimit,
         (5, 1) | (5, 2) | (5, 4) | (5, 5) | (5, 6) => SyntaxError,
         (6, _) => ContentError,
+        (7, 0) | (7, 1) => SecurityError,
         (7, 2) | (7, 15) => PolicyViolation,
+        // Transient X.7.29 / X.7.30 are Gmail's own (no TLS, DKIM failed, both rate
+        // limits); the registry's meanings (ARC failure, REQUIRETLS) are permanent refusals.
+        (7, 29) if code.class() == 4 => SecurityError,
+        (7, 30) if code.class() == 4 => AuthFailure,
         (7, 3..=12) | (7, 14) | (7, 30) => SecurityError,
         (7, 13) => Suspend,
         (7, 16) => MesgTooBig,

@@ -35,6 +35,56 @@ const PER_RECIPIENT: &[&str] = &[
     "x-display-name",
 ];
 
+/// Per-message field names (RFC 3464 section 2.2) that may open an embedded report.
+const PER_MESSAGE: &[&str] = &["reporting-mta", "dsn-gateway", "received-from-mta", "arrival-date", "original-envelope-id"];
+
+/// Finds a delivery-status block written inline in a text body, as MTAs do when the
+/// `multipart/report` boundaries are missing or broken: from the first `Reporting-MTA:`
+/// (or recipient field) to the first paragraph that holds no delivery-status field.
+/// Returns `None` unless the block names a recipient and its `Action` or `Status`.
+pub fn find_embedded(body: &str) -> Option<&str> {
+    let mut start = None;
+    let mut end = 0;
+    let mut offset = 0;
+    let mut paragraph_ok = false;
+    let mut at_paragraph_start = true;
+    for line in body.split_inclusive('\n') {
+        let here = offset;
+        offset += line.len();
+        let t = line.trim_end();
+        if t.trim().is_empty() {
+            at_paragraph_start = true;
+            continue;
+        }
+        let name = split_field(t).map(|(n, _)| n);
+        let known = name.as_deref().is_some_and(|n| PER_MESSAGE.contains(&n) || PER_RECIPIENT.contains(&n));
+        match start {
+            None if known => {
+                start = Some(here);
+                end = offset;
+                paragraph_ok = true;
+                at_paragraph_start = false;
+            }
+            None => {}
+            Some(_) => {
+                if at_paragraph_start {
+                    // A new paragraph continues the report only if it opens with a field.
+                    paragraph_ok = known;
+                    at_paragraph_start = false;
+                }
+                if !paragraph_ok {
+                    break;
+                }
+                end = offset;
+            }
+        }
+    }
+    let block = &body[start?..end];
+    let report = parse(block);
+    let complete = report.recipients.iter().any(|r| field(r, "action").is_some() || field(r, "status").is_some());
+    complete.then_some(block)
+}
+
 /// Returns the value of `name` in `fields`.
 pub fn field<'a>(fields: &'a Fields, name: &str) -> Option<&'a str> {
     fields.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
@@ -136,6 +186,15 @@ mod tests {
         assert_eq!(field(&r.message, "reporting-mta"), Some("dns; mx.example.org"));
         assert_eq!(r.recipients.len(), 2);
         assert_eq!(field(&r.recipients[0], "diagnostic-code"), Some("smtp; 550 5.1.1 no such user"));
+    }
+
+    #[test]
+    fn finds_a_report_written_inline() {
+        let body = "The original message was received\n\n   ----- Transcript -----\n554 no\n\nReporting-MTA: dns; mx.example.org\n\nFinal-Recipient: RFC822; a@example.org\nAction: failed\nStatus: 5.5.0\n\nReturn-Path: <b@example.com>\nSubject: hi\n";
+        let block = find_embedded(body).unwrap_or_default();
+        assert!(block.starts_with("Reporting-MTA:"));
+        assert!(block.contains("Status: 5.5.0") && !block.contains("Return-Path"));
+        assert_eq!(find_embedded("Final-Recipient: rfc822; a@example.org\n"), None);
     }
 
     #[test]

@@ -14,7 +14,17 @@ impl Headers {
     /// Reads the header block at the start of `raw` (up to the first empty line).
     /// Lines without a colon end the block, except folded continuation lines.
     pub fn parse_block(raw: &[u8]) -> Headers {
-        let text = String::from_utf8_lossy(raw);
+        // Only the header block is read: converting a whole message (attachments
+        // included) to text would cost time and memory proportional to the message.
+        let end = memchr::memmem::find(raw, b"\n\n").or_else(|| memchr::memmem::find(raw, b"\r\n\r\n")).map_or(raw.len(), |p| p + 1);
+        let end = if raw.starts_with(b"\n") || raw.starts_with(b"\r\n") {
+            // Leading empty lines (seen in pasted reports): skip them and search again.
+            let skip = raw.iter().take_while(|b| **b == b'\n' || **b == b'\r').count();
+            memchr::memmem::find(&raw[skip..], b"\n\n").map_or(raw.len(), |p| skip + p + 1)
+        } else {
+            end
+        };
+        let text = String::from_utf8_lossy(&raw[..end]);
         let mut fields: Vec<(String, String)> = Vec::new();
         for line in text.split('\n') {
             let line = line.strip_suffix('\r').unwrap_or(line);

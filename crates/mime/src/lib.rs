@@ -106,11 +106,20 @@ impl Mail {
         }
         let mut body = String::new();
         walk(&msg, 0, 0, &mut body, &mut mail);
-        if body.trim().is_empty() {
-            // Unparseable structure: fall back to the raw body as text.
+        if body.lines().all(|l| l.trim().is_empty() || l.starts_with("Content-Type: ")) {
+            // Unparseable structure (a multipart whose boundary could not be read leaves
+            // only part markers): fall back to the raw body as text.
             body = String::from_utf8_lossy(body_of(raw)).into_owned();
         }
         mail.body = body;
+        if mail.status_part.is_none() && mail.content_type == "multipart/report" {
+            // Boundaries missing or broken: the report may still be written inline.
+            if let Some(block) = dsn::find_embedded(&mail.body) {
+                mail.status_part = Some(block.to_string());
+                mail.status_type = Some("message/delivery-status".into());
+                mail.problems.push("delivery-status fields found inline, outside a MIME part".into());
+            }
+        }
         mail
     }
 }

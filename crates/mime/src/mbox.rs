@@ -1,7 +1,9 @@
 //! Cutting an mbox into messages.
 //!
-//! An mbox is messages separated by `From ` lines at the start of a line. Only a `From `
-//! line that follows an empty line (or starts the file) separates: a `From ` inside a
+//! An mbox is messages separated by `From ` lines at the start of a line. A `From ` line
+//! separates when it follows an empty line (or starts the file), or when it is a full
+//! postmark (`From sender Thu Jul  2 12:05:05 2020`: a time and a year), which some
+//! writers put right after the previous message's last line. Any other `From ` inside a
 //! body that was not escaped to `>From ` would otherwise split a message in two.
 
 use std::io::{self, BufRead};
@@ -15,6 +17,17 @@ pub fn is_mbox(bytes: &[u8]) -> bool {
     }
 }
 
+/// True when a `From ` line is a complete mbox postmark: it ends with a four-digit year
+/// (optionally followed by a zone) and has an `hh:mm:ss` time, as `asctime` writes it.
+fn is_postmark(line: &[u8]) -> bool {
+    let text = String::from_utf8_lossy(line);
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let is_year = |w: &str| w.len() == 4 && w.bytes().all(|b| b.is_ascii_digit());
+    let is_time = |w: &str| w.len() == 8 && w.bytes().enumerate().all(|(i, b)| if i == 2 || i == 5 { b == b':' } else { b.is_ascii_digit() });
+    let year_last = words.last().is_some_and(|w| is_year(w)) || words.len() > 1 && is_year(words[words.len() - 2]);
+    words.len() >= 6 && year_last && words.iter().any(|w| is_time(w))
+}
+
 /// Splits an in-memory mbox into messages (separator lines removed).
 pub fn split_mbox(bytes: &[u8]) -> Vec<&[u8]> {
     let mut out = Vec::new();
@@ -24,7 +37,7 @@ pub fn split_mbox(bytes: &[u8]) -> Vec<&[u8]> {
     while pos < bytes.len() {
         let end = memchr::memchr(b'\n', &bytes[pos..]).map_or(bytes.len(), |p| pos + p + 1);
         let line = &bytes[pos..end];
-        if prev_blank && line.starts_with(b"From ") {
+        if line.starts_with(b"From ") && (prev_blank || is_postmark(line)) {
             if let Some(s) = start {
                 out.push(&bytes[s..pos]);
             }
@@ -88,7 +101,7 @@ impl<R: BufRead> Iterator for MboxReader<R> {
                 Ok(_) => {}
                 Err(e) => return Some(Err(e)),
             }
-            if prev_blank && line.starts_with(b"From ") {
+            if line.starts_with(b"From ") && (prev_blank || is_postmark(&line)) {
                 if have_sep || !msg.is_empty() {
                     self.pending = line.clone();
                     if msg.iter().any(|b: &u8| !b.is_ascii_whitespace()) {
@@ -113,6 +126,14 @@ impl<R: BufRead> Iterator for MboxReader<R> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn postmark_right_after_a_message() {
+        let m = b"From a@b Thu Jul  2 12:05:05 2020\nSubject: 1\n\n--b--\nFrom c@d  Thu Jul  2 12:05:06 2020\nSubject: 2\n\nx\n";
+        assert_eq!(split_mbox(m).len(), 2);
+        assert_eq!(MboxReader::new(&m[..]).count(), 2);
+        assert!(!is_postmark(b"From here on we go\n"));
+    }
 
     #[test]
     fn splits_on_separator_after_blank_line_only() {

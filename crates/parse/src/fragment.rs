@@ -1,5 +1,6 @@
 //! What a bounce format says about one recipient, before classification.
 
+use bouncekit_classify::smtp::{self, Code};
 use bouncekit_core::{Reason, ReplyCode, StatusCode};
 use bouncekit_mime::dsn;
 
@@ -60,14 +61,21 @@ impl Fragment {
     }
 
     /// Fills reply code, status, command and remote host from the diagnostic text where
-    /// the format did not state them.
+    /// the format did not state them, and reconciles the codes (see [`codes_in_text`] and
+    /// [`prefer_status`]).
     pub fn complete_from_text(&mut self) {
         let reply = bouncekit_classify::smtp::parse_reply(&self.diagnostic);
+        let (code, status) = codes_in_text(&self.diagnostic, self.status);
         if self.reply_code.is_none() {
-            self.reply_code = reply.reply_code;
+            self.reply_code = code;
         }
-        if self.status.is_none() {
-            self.status = reply.status;
+        self.status = prefer_status(self.status, status);
+        // A reply code of another class than the status belongs to another reply (an
+        // earlier attempt, a quoted banner): it says nothing about this failure.
+        if let (Some(s), Some(c)) = (self.status, self.reply_code) {
+            if s.class() != c.class() {
+                self.reply_code = None;
+            }
         }
         if self.command.is_none() {
             self.command = reply.command;
@@ -75,6 +83,57 @@ impl Fragment {
         if self.remote_mta.is_none() {
             self.remote_mta = reply.remote_host;
         }
+    }
+}
+
+/// The reply code and enhanced status code a diagnostic text gives, knowing the status
+/// the report states (if any).
+///
+/// The reply code is the first known one of the stated status's class (or, without a
+/// stated status, of the class of the first enhanced code in the text). The enhanced
+/// code is the one that follows that reply code (`421 4.4.2`), otherwise the first of
+/// the same class: a text that quotes several replies (`554 4.4.7 expired <421 4.4.2
+/// timed out>`) is explained by the one whose reply code stands for the failure.
+pub fn codes_in_text(text: &str, stated: Option<StatusCode>) -> (Option<ReplyCode>, Option<StatusCode>) {
+    let codes = smtp::codes_in(text);
+    let first_status = codes.iter().find_map(|(_, c)| match c {
+        Code::Status(s) => Some(*s),
+        Code::Reply(_) => None,
+    });
+    let class = stated.or(first_status).map(StatusCode::class);
+    let reply = codes.iter().enumerate().find_map(|(i, (at, c))| match c {
+        Code::Reply(r) if class.is_none_or(|k| k == r.class()) => Some((i, *at, *r)),
+        _ => None,
+    });
+    let following = reply.and_then(|(i, at, _)| match codes.get(i + 1) {
+        // Only a separator between them: `550 5.1.1`, `550-5.1.1`, `550 #5.1.1`, `550-'5.7.1`.
+        Some((next, Code::Status(s))) if text.get(at + 3..*next).is_some_and(is_separator) => Some(*s),
+        _ => None,
+    });
+    let status = following.or_else(|| {
+        codes.iter().find_map(|(_, c)| match c {
+            Code::Status(s) if class.is_none_or(|k| k == s.class()) => Some(*s),
+            _ => None,
+        })
+    });
+    (reply.map(|(_, _, r)| r), status)
+}
+
+/// True for the few bytes that stand between a reply code and its enhanced code.
+fn is_separator(gap: &str) -> bool {
+    gap.len() <= 3 && gap.bytes().all(|b| matches!(b, b' ' | b'-' | b'#' | b':' | b'\'' | b'"' | b'('))
+}
+
+/// Chooses between the status a report states and the one its diagnostic text gives.
+///
+/// The text is the remote server's own word and usually more precise (`Status: 5.0.0`
+/// with `550 5.7.1 Access denied`, `Status: 5.1.1` with `552 5.2.2 Over quota`), so it
+/// wins unless it is of another class or only says the class (`X.0.0`).
+pub fn prefer_status(stated: Option<StatusCode>, text: Option<StatusCode>) -> Option<StatusCode> {
+    match (stated, text) {
+        (Some(s), Some(t)) if t.class() != s.class() || (t.subject() == 0 && t.detail() == 0) => Some(s),
+        (_, Some(t)) => Some(t),
+        (s, None) => s,
     }
 }
 

@@ -40,6 +40,7 @@ pub(crate) fn build(mail: &Mail, format: &'static str, fragments: Vec<Fragment>,
                 command: f.command.as_deref(),
                 dsn_action: f.action.as_deref(),
                 format_reason: f.reason,
+                standalone: false,
             };
             let c = classify(&ev);
             apply(&mut r, &c);

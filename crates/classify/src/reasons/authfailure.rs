@@ -7,13 +7,13 @@
 /// Phrases that indicate this reason.
 pub(crate) const PHRASES: &[&str] = &[
     "spf",
-    "dkim",
     "dmarc",
     "sender policy framework",
     "domainkeys",
     "did not pass",
     "authentication failure",
     "authentication check failed",
+    "does not have authentication information",
     "unauthenticated email",
     "sender authentication",
     "is not allowed to send from",

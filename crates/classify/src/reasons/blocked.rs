@@ -6,7 +6,10 @@
 
 /// Phrases that indicate this reason.
 pub(crate) const PHRASES: &[&str] = &[
+    "no access from mail server",
+    "please use the smtp server of your isp",
     "blocked using",
+    "invalid ip for sending mail of domain",
     "listed in",
     "listed at",
     "is listed on",
@@ -24,7 +27,6 @@ pub(crate) const PHRASES: &[&str] = &[
     "sorbs",
     "client host rejected",
     "client rejected",
-    "access denied",
     "ip address blocked",
     "your host has been blocked",
     "mail from your ip",
@@ -42,7 +44,6 @@ pub(crate) const PHRASES: &[&str] = &[
     "connection rejected",
     "temporarily deferred",
     "poor reputation",
-    "denied by policy",
     "blocked for abuse",
     "mail server has been blocked",
     "open proxy",

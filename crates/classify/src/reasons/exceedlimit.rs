@@ -6,7 +6,6 @@
 
 /// Phrases that indicate this reason.
 pub(crate) const PHRASES: &[&str] = &[
-    "too many recipients",
     "recipient limit",
     "exceeded the rate limit of recipients",
     "message header size exceeds limit",

@@ -6,6 +6,9 @@
 
 /// Phrases that indicate this reason.
 pub(crate) const PHRASES: &[&str] = &[
+    "connection timed out",
+    "timed out",
+    "could not find a gateway for",
     "expired",
     "retry timeout exceeded",
     "retry time not reached",

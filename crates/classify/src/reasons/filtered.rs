@@ -9,7 +9,6 @@ pub(crate) const PHRASES: &[&str] = &[
     "user reject",
     "rejected by the recipient",
     "recipient rejected the message",
-    "delivery not authorized",
     "not authorized to receive",
     "message filtered",
     "filtered",

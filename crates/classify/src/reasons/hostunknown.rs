@@ -15,6 +15,7 @@ pub(crate) const PHRASES: &[&str] = &[
     "name or service not known",
     "unrouteable mail domain",
     "unroutable address",
+    "unrouteable address",
     "no mx record",
     "no mail exchanger",
     "host or domain name not found",

@@ -26,7 +26,6 @@ pub(crate) const PHRASES: &[&str] = &[
     "mailbox has exceeded",
     "is over its quota",
     "over the allowed quota",
-    "insufficient disk space",
     "not enough storage space",
     "mail box full",
     "mailfolder is full",

@@ -6,6 +6,7 @@
 
 /// Phrases that indicate this reason.
 pub(crate) const PHRASES: &[&str] = &[
+    "line limit exceeded",
     "message too big",
     "message too large",
     "message is too large",

@@ -6,6 +6,8 @@
 
 /// Phrases that indicate this reason.
 pub(crate) const PHRASES: &[&str] = &[
+    "not configured to relay",
+    "email address is not verified",
     "relay access denied",
     "relaying denied",
     "relaying not allowed",

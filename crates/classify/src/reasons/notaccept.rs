@@ -19,4 +19,5 @@ pub(crate) const PHRASES: &[&str] = &[
     "mx record is null",
     "mail receiving disabled",
     "does not accept e-mail",
+    "an mx or srv record indicated no smtp service",
 ];

@@ -6,6 +6,7 @@
 
 /// Phrases that indicate this reason.
 pub(crate) const PHRASES: &[&str] = &[
+    "addresses in from: header are not accepted",
     "not rfc compliant",
     "rfc 5322",
     "rfc5322",

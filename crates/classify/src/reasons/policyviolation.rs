@@ -6,6 +6,9 @@
 
 /// Phrases that indicate this reason.
 pub(crate) const PHRASES: &[&str] = &[
+    "denied by policy",
+    "protocol violation",
+    "content presents a potential security issue",
     "policy violation",
     "violates our policy",
     "violation of our policy",

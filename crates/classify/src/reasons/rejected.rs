@@ -6,6 +6,7 @@
 
 /// Phrases that indicate this reason.
 pub(crate) const PHRASES: &[&str] = &[
+    "can't determine purported responsible address",
     "sender rejected",
     "sender address rejected",
     "sender verify failed",
@@ -42,4 +43,6 @@ pub(crate) const PHRASES: &[&str] = &[
     "mail from address rejected",
     "sender address has null mx",
     "sender check failed",
+    // A gateway that only relays for its registered senders refuses the envelope sender.
+    "is not a registered gateway user",
 ];

@@ -6,6 +6,7 @@
 
 /// Phrases that indicate this reason.
 pub(crate) const PHRASES: &[&str] = &[
+    "unverifyable sending ip",
     "ptr record",
     "reverse dns",
     "reverse lookup",

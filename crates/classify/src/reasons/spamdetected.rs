@@ -6,6 +6,7 @@
 
 /// Phrases that indicate this reason.
 pub(crate) const PHRASES: &[&str] = &[
+    "scored as spam",
     "spam detected",
     "detected as spam",
     "identified as spam",

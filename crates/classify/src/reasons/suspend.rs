@@ -37,6 +37,7 @@ pub(crate) const PHRASES: &[&str] = &[
     "account closed",
     "account is locked",
     "mailbox locked",
+    "temporary locked",
     "deactivated",
     "user account disabled",
     "recipient address rejected: account disabled",

@@ -6,6 +6,8 @@
 
 /// Phrases that indicate this reason.
 pub(crate) const PHRASES: &[&str] = &[
+    "could not load drd for domain",
+    "transaction failed",
     "system error",
     "mail system error",
     "internal error",

@@ -15,6 +15,7 @@ pub(crate) const PHRASES: &[&str] = &[
     "out of disk",
     "file system full",
     "insufficient storage",
+    "insufficient disk space",
     "not enough space",
     "too many messages in queue",
     "queue full",

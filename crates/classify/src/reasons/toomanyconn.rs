@@ -6,6 +6,7 @@
 
 /// Phrases that indicate this reason.
 pub(crate) const PHRASES: &[&str] = &[
+    "too many recipients",
     "too many connections",
     "too many concurrent",
     "too many sessions",

@@ -52,7 +52,6 @@ pub(crate) const PHRASES: &[&str] = &[
     "user unknown in virtual mailbox table",
     "user unknown in virtual alias table",
     "user unknown in relay recipient table",
-    "unrouteable address",
     "no mailbox here by that name",
     "no mailbox by that name",
     "sorry, no mailbox here",
@@ -109,5 +108,8 @@ pub(crate) const PHRASES: &[&str] = &[
     "5.1.1 user unknown",
     "this address no longer accepts mail",
     "mailbox disabled, not accepting messages",
-    "address rejected",
+    "#5.1.0 address rejected",
+    // Postfix's reject_unlisted_recipient without details; the bare "address rejected"
+    // also ends "Sender address rejected" and "Recipient address rejected: <reason>".
+    "recipient address rejected.",
 ];

@@ -31,7 +31,7 @@ fn rule(ev: &Evidence<'_>) -> Option<Reason> {
         ("ib504", Reason::TooManyConn),
         ("ib506", Reason::Speeding),
         ("ib507", Reason::Speeding),
-        ("ib508", Reason::UserUnknown),
+        ("ib508", Reason::AuthFailure),
         ("ib510", Reason::TooManyConn),
         ("ib605", Reason::Filtered),
         ("ib607", Reason::Speeding),

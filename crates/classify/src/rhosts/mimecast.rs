@@ -18,6 +18,8 @@ fn rule(ev: &Evidence<'_>) -> Option<Reason> {
         ("invalid recipient", Reason::UserUnknown),
         ("recipient address rejected", Reason::UserUnknown),
         ("anti-spoofing policy", Reason::PolicyViolation),
+        // The recipient's permitted-senders policy does not list the sending network.
+        ("host network not allowed", Reason::PolicyViolation),
         ("envelope rejected", Reason::Blocked),
         ("rejected by recipients", Reason::Filtered),
         ("blocked by a customer", Reason::Filtered),

@@ -13,8 +13,10 @@ mod apple;
 mod cox;
 mod godaddy;
 mod google;
+mod kddi;
 mod microsoft;
 mod mimecast;
+mod nttdocomo;
 mod orange;
 mod tencent;
 mod yahoo;
@@ -42,6 +44,8 @@ pub static PROVIDERS: &[&Provider] = &[
     &mimecast::PROVIDER,
     &tencent::PROVIDER,
     &cox::PROVIDER,
+    &kddi::PROVIDER,
+    &nttdocomo::PROVIDER,
 ];
 
 fn host_matches(host: &str, suffix: &str) -> bool {

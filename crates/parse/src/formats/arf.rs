@@ -1,6 +1,11 @@
 //! Abuse Reporting Format complaints (RFC 5965): a `multipart/report` with
 //! `report-type=feedback-report` and a `message/feedback-report` part. One row per
 //! complained-about recipient, reason `feedback`, with the feedback type.
+//!
+//! Microsoft's Junk Mail Reporting Program sends complaints without the report part: a
+//! `multipart/mixed` from `staff@hotmail.com` with the subject `complaint about message
+//! from <ip>` whose attached original carries the complaining recipient in
+//! `X-HmXmrOriginalRecipient`. They are read as `abuse` reports.
 
 use bouncekit_core::Reason;
 use bouncekit_mime::{Mail, dsn};
@@ -15,7 +20,7 @@ pub static FORMAT: Format = Format { name: "arf", parse };
 fn parse(mail: &Mail) -> Option<Vec<Fragment>> {
     let is_arf = mail.status_type.as_deref() == Some("message/feedback-report") || mail.report_type.as_deref() == Some("feedback-report");
     if !is_arf {
-        return None;
+        return microsoft_jmrp(mail);
     }
     let part = mail.status_part.as_deref().unwrap_or("");
     let report = dsn::parse(part);
@@ -50,4 +55,24 @@ fn parse(mail: &Mail) -> Option<Vec<Fragment>> {
             })
             .collect(),
     )
+}
+
+/// A complaint of Microsoft's Junk Mail Reporting Program (see the module docs).
+fn microsoft_jmrp(mail: &Mail) -> Option<Vec<Fragment>> {
+    let from = mail.headers.get("from").and_then(address::first_address)?;
+    let subject = mail.headers.get("subject").unwrap_or("").trim().to_ascii_lowercase();
+    if !from.eq_ignore_ascii_case("staff@hotmail.com") || !subject.starts_with("complaint about message from") {
+        return None;
+    }
+    let original = mail.original.as_ref();
+    let rcpt = original
+        .and_then(|h| h.get("x-hmxmroriginalrecipient").or_else(|| h.get("to")))
+        .and_then(address::first_address)
+        .unwrap_or_default();
+    Some(vec![Fragment {
+        reason: Some(Reason::Feedback),
+        feedback_type: Some("abuse".into()),
+        diagnostic: mail.headers.get("subject").unwrap_or("").trim().to_string(),
+        ..Fragment::new(rcpt)
+    }])
 }

@@ -19,11 +19,43 @@ use bouncekit_mime::Mail;
 
 use crate::Fragment;
 
+pub mod amazonses;
+pub mod amazonworkmail;
+pub mod apachejames;
 pub mod arf;
+pub mod courier;
+pub mod domino;
+pub mod einsundeins;
+pub mod exchange2003;
+pub mod exim;
+pub mod ezweb;
+pub mod dragonfly;
 pub mod fallback;
+pub mod fml;
+pub mod gmail;
+pub mod googlegroups;
+pub mod googleworkspace;
+pub mod imailserver;
+pub mod kddi;
+pub mod messagelabs;
+pub mod notes;
+pub mod office365;
+pub mod opensmtpd;
+pub mod outlook;
+pub mod postfix;
+pub mod powermta;
+pub mod qmail;
+pub mod receivingses;
 pub mod rfc3464;
 pub mod rfc3834;
 pub mod scan;
+pub mod sendmail;
+pub mod verizon;
+pub mod x1;
+pub mod x3;
+pub mod x6;
+pub mod yahoo;
+pub mod zoho;
 
 /// A bounce format.
 pub struct Format {
@@ -36,6 +68,38 @@ pub struct Format {
 /// Every format, in detection order (see the module docs).
 pub static FORMATS: &[&Format] = &[
     &arf::FORMAT,
+    &receivingses::FORMAT,
+    &amazonses::FORMAT,
+    &amazonworkmail::FORMAT,
+    &office365::FORMAT,
+    &outlook::FORMAT,
+    &yahoo::FORMAT,
+    &googlegroups::FORMAT,
+    &gmail::FORMAT,
+    &googleworkspace::FORMAT,
+    &kddi::FORMAT,
+    &ezweb::FORMAT,
+    &zoho::FORMAT,
+    &verizon::FORMAT,
+    &einsundeins::FORMAT,
+    &messagelabs::FORMAT,
+    &postfix::FORMAT,
+    &powermta::FORMAT,
+    &sendmail::FORMAT,
+    &qmail::FORMAT,
+    &exim::FORMAT,
+    &domino::FORMAT,
+    &notes::FORMAT,
+    &exchange2003::FORMAT,
+    &imailserver::FORMAT,
+    &fml::FORMAT,
+    &x1::FORMAT,
+    &x3::FORMAT,
+    &x6::FORMAT,
+    &courier::FORMAT,
+    &apachejames::FORMAT,
+    &opensmtpd::FORMAT,
+    &dragonfly::FORMAT,
     &rfc3464::FORMAT,
     &rfc3834::FORMAT,
     &fallback::FORMAT,

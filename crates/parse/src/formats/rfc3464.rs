@@ -3,8 +3,10 @@
 //!
 //! The human-readable first part often says more than `Diagnostic-Code` (or is the only
 //! place the remote reply appears); when a recipient has no diagnostic, the text scanner
-//! looks for it there.
+//! looks for it there, and for a report of one recipient the first failure reply the text
+//! quotes (a session transcript line such as `<<< 550 5.1.1 User unknown`) stands in.
 
+use bouncekit_classify::smtp;
 use bouncekit_mime::{Mail, dsn};
 
 use super::{Format, scan};
@@ -12,6 +14,18 @@ use crate::Fragment;
 
 /// The format.
 pub static FORMAT: Format = Format { name: "rfc3464", parse };
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_the_quoted_reply() {
+        let t = "   ----- Transcript of session follows -----\n... while talking to mx.example.com.:\n>>> RCPT To:<a@example.com>\n<<< 550 5.1.1 <a@example.com>... User unknown\n";
+        assert_eq!(quoted_reply(t).as_deref(), Some("550 5.1.1 <a@example.com>... User unknown"));
+        assert_eq!(quoted_reply("received at 12:00\n255 things\n"), None);
+    }
+}
 
 fn parse(mail: &Mail) -> Option<Vec<Fragment>> {
     let part = mail.status_part.as_deref()?;
@@ -29,11 +43,22 @@ pub fn read(mail: &Mail, part: &str) -> Vec<Fragment> {
     for fields in &report.recipients {
         let Some(mut f) = Fragment::from_dsn(fields, &report.message) else { continue };
         if f.diagnostic.trim().is_empty() {
-            if let Some(d) = scan::diagnostic_for(&mail.body, &f.recipient) {
+            let quoted = || (report.recipients.len() == 1).then(|| quoted_reply(scan::report_section(&mail.body))).flatten();
+            if let Some(d) = scan::diagnostic_for(&mail.body, &f.recipient).or_else(quoted) {
                 f.diagnostic = d;
             }
         }
         out.push(f);
     }
     out
+}
+
+/// The first line of `text` that is a failure reply (`550 …`, `<<< 550 …`), without the
+/// transcript prefix.
+fn quoted_reply(text: &str) -> Option<String> {
+    text.lines().map(|l| l.trim().trim_start_matches("<<<").trim_start()).find_map(|l| {
+        let code = l.get(..3).and_then(|c| c.parse::<bouncekit_core::ReplyCode>().ok())?;
+        let spaced = l.as_bytes().get(3).is_none_or(|b| matches!(b, b' ' | b'-'));
+        (code.class() >= 4 && spaced && smtp::is_known_reply(code)).then(|| l.to_string())
+    })
 }

@@ -34,18 +34,20 @@ pub const ORIGINAL_MARKERS: &[&str] = &[
 
 /// The report part of a bounce body: everything before the returned message.
 pub fn report_section(body: &str) -> &str {
-    let lower = body.to_ascii_lowercase();
-    let mut cut = body.len();
-    for m in ORIGINAL_MARKERS {
-        if let Some(p) = lower.find(m) {
-            // Cut at the start of the marker's line.
-            let line_start = lower[..p].rfind('\n').map_or(0, |i| i + 1);
-            if line_start > 0 || p > 0 {
-                cut = cut.min(line_start);
-            }
-        }
+    // One case-insensitive pass over the body for every marker at once: this runs for
+    // most messages, several times, so it must not copy or rescan the body.
+    static MARKERS: std::sync::LazyLock<aho_corasick::AhoCorasick> = std::sync::LazyLock::new(|| {
+        aho_corasick::AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(ORIGINAL_MARKERS)
+            .unwrap_or_else(|e| panic!("original-message markers do not compile: {e}"))
+    });
+    let first = MARKERS.find_iter(body).find(|m| m.start() > 0);
+    match first {
+        // Cut at the start of the marker's line.
+        Some(m) => &body[..body[..m.start()].rfind('\n').map_or(0, |i| i + 1)],
+        None => body,
     }
-    &body[..cut]
 }
 
 /// Words that, starting a line, show it names the sender or the returned message's
@@ -153,6 +155,19 @@ pub fn recipients(section: &str, skip: &[String]) -> Vec<Found> {
             if l.starts_with("Content-Type:") || l.starts_with("--") {
                 break;
             }
+            if let Some(field) = dsn_field(l) {
+                // Delivery-status fields written as text: only the diagnostic explains.
+                if let Some(d) = field.strip_prefix("diagnostic-code:").and_then(|_| l.split_once(':')) {
+                    let text = bouncekit_mime::dsn::strip_type(d.1).1;
+                    if !diag.is_empty() {
+                        diag.push(' ');
+                    }
+                    diag.push_str(text);
+                    taken += 1;
+                }
+                j += 1;
+                continue;
+            }
             if !diag.is_empty() {
                 diag.push(' ');
             }
@@ -170,6 +185,21 @@ pub fn recipients(section: &str, skip: &[String]) -> Vec<Found> {
         i = j.max(i + 1);
     }
     out
+}
+
+/// Delivery-status field names (lowercase, with the colon) that can follow a recipient
+/// line when a report is written as text.
+const DSN_FIELDS: &[&str] = &[
+    "action:", "status:", "remote-mta:", "diagnostic-code:", "last-attempt-date:", "final-log-id:", "will-retry-until:",
+    "x-actual-recipient:", "original-recipient:", "final-recipient:", "reporting-mta:", "received-from-mta:", "arrival-date:",
+    "x-supplementary-info:", "x-display-name:",
+];
+
+/// The lowercase field name (with its colon) when `line` is a delivery-status field.
+fn dsn_field(line: &str) -> Option<String> {
+    let (name, _) = line.split_once(':')?;
+    let field = format!("{}:", name.trim().to_ascii_lowercase());
+    DSN_FIELDS.contains(&field.as_str()).then_some(field)
 }
 
 fn is_skipped(addr: &str, skip: &[String]) -> bool {
@@ -209,6 +239,13 @@ mod tests {
         assert_eq!(f.len(), 1);
         assert_eq!(f[0].recipient, "kijitora@example.ne.jp");
         assert!(f[0].diagnostic.contains("550 Unknown user"));
+    }
+
+    #[test]
+    fn dsn_fields_as_text() {
+        let t = "Final-Recipient: rfc822; a@example.org\nAction: failed\nStatus: 5.1.1\nDiagnostic-Code: smtp; 550 5.1.1 no such user\n\nnext\n";
+        let f = recipients(t, &[]);
+        assert_eq!(f[0].diagnostic, "550 5.1.1 no such user");
     }
 
     #[test]
