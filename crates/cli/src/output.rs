@@ -61,6 +61,11 @@ impl<W: Write> RecordWriter<W> {
         Ok(())
     }
 
+    /// Flushes what was written so far (streaming while following a log).
+    pub fn flush(&mut self) -> io::Result<()> {
+        self.out.flush()
+    }
+
     /// Ends the output (closes the JSON array) and flushes.
     pub fn finish(mut self) -> io::Result<usize> {
         if matches!(self.format, RecordFormat::Json | RecordFormat::SisimaiJson) {

@@ -2,6 +2,7 @@
 
 mod classify;
 mod explain;
+mod logs;
 mod parse;
 
 use std::process::{Command, Output, Stdio};
