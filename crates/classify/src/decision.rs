@@ -4,6 +4,8 @@
 //! Text and status code are weighed in passes, the way Sisimai weighs them (its answers are
 //! the reference users migrate from):
 //!
+//! 0. A diagnostic of type `X-Unix` (the output or exit status of a local delivery
+//!    program) is a mailer error, unless it says the mailbox is full.
 //! 1. The reasons of [`FIRST`], in [`PRECEDENCE`] order: each holds when the enhanced
 //!    code's registry meaning or a phrase proves it, under its own guard ([`holds`]).
 //!    "User unknown" is an unknown address only when the status says so or the reply
@@ -101,6 +103,10 @@ pub fn by_evidence(ev: &Evidence<'_>) -> Reason {
         command: ev.command.map(str::to_ascii_uppercase),
         standalone: ev.standalone,
     };
+    if ev.diagnostic_type.is_some_and(|t| t.eq_ignore_ascii_case("x-unix")) {
+        // A local delivery program failed: its output explains a full mailbox at most.
+        return if facts.text_says(Reason::MailboxFull) { Reason::MailboxFull } else { Reason::MailerError };
+    }
     if let Some(r) = PRECEDENCE.iter().copied().find(|&r| FIRST.contains(&r) && holds(r, &facts)) {
         return r;
     }
@@ -111,6 +117,8 @@ pub fn by_evidence(ev: &Evidence<'_>) -> Reason {
         // "Expired" is the vaguest status meaning (the queue gave up): any phrase beats it.
         (Some(&t), Some(s)) if weak(t) && s != Reason::Expired => s,
         (Some(&t), _) => t,
+        // A report that is only a delay warning says the queue is still trying.
+        (None, _) if is_delay(ev) => Reason::Expired,
         (None, Some(s)) => s,
         (None, None) => last_resort(ev, &facts),
     }
@@ -175,11 +183,13 @@ fn holds(r: Reason, f: &Facts) -> bool {
     }
 }
 
+/// True when the DSN action says delivery is delayed or has expired.
+fn is_delay(ev: &Evidence<'_>) -> bool {
+    ev.dsn_action.is_some_and(|a| a.eq_ignore_ascii_case("delayed") || a.eq_ignore_ascii_case("expired"))
+}
+
 /// When neither status nor text names a reason.
 fn last_resort(ev: &Evidence<'_>, f: &Facts) -> Reason {
-    if ev.dsn_action.is_some_and(|a| a.eq_ignore_ascii_case("delayed") || a.eq_ignore_ascii_case("expired")) {
-        return Reason::Expired;
-    }
     match f.command.as_deref() {
         Some("HELO" | "EHLO" | "CONN") => Reason::Blocked,
         Some("MAIL") => Reason::Rejected,

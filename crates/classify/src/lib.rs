@@ -50,6 +50,9 @@ pub struct Evidence<'a> {
     /// command when the reply answered `RCPT TO`, so there a missing command hints that
     /// the message itself was refused; a lone reply says nothing about its stage.
     pub standalone: bool,
+    /// Type of the diagnostic (`SMTP`, `X-Unix`, `X-Postfix`): `X-Unix` is the output or
+    /// exit status of a local delivery program, not a remote server's reply.
+    pub diagnostic_type: Option<&'a str>,
 }
 
 /// The decision for one recipient.
@@ -145,6 +148,7 @@ pub fn classify_reply(line: &str) -> Record {
         dsn_action: None,
         format_reason: None,
         standalone: true,
+        diagnostic_type: Some("SMTP"),
     };
     let c = classify(&ev);
     let mut r = Record::new(reply.recipient.clone().unwrap_or_default());

@@ -179,10 +179,10 @@ pub fn codes_in(text: &str) -> Vec<(usize, Code)> {
         if i + 3 <= b.len() && b[i..i + 3].iter().all(u8::is_ascii_digit) {
             let end_ok = i + 3 == b.len() || matches!(b[i + 3], b' ' | b'-' | b'\t' | b'\r' | b'\n' | b':');
             let code = std::str::from_utf8(&b[i..i + 3]).ok().and_then(|s| s.parse::<ReplyCode>().ok());
-            if let (true, Some(c)) = (end_ok, code) {
-                if is_known_reply(c) {
-                    out.push((i, Code::Reply(c)));
-                }
+            if let (true, Some(c)) = (end_ok, code)
+                && is_known_reply(c)
+            {
+                out.push((i, Code::Reply(c)));
             }
         }
         while i < b.len() && (b[i].is_ascii_digit() || b[i] == b'.') {

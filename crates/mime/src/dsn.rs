@@ -124,13 +124,12 @@ pub fn parse(text: &str) -> Report {
             }
             None => {
                 // Continuation (indented or not) of the previous field.
-                if last_name.is_some() {
-                    if let Some(last) = current.last_mut() {
-                        if last.1.len() < 16 * 1024 {
-                            last.1.push(' ');
-                            last.1.push_str(line.trim());
-                        }
-                    }
+                if last_name.is_some()
+                    && let Some(last) = current.last_mut()
+                    && last.1.len() < 16 * 1024
+                {
+                    last.1.push(' ');
+                    last.1.push_str(line.trim());
                 }
             }
         }

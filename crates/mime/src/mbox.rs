@@ -50,10 +50,10 @@ pub fn split_mbox(bytes: &[u8]) -> Vec<&[u8]> {
         prev_blank = content.is_empty();
         pos = end;
     }
-    if let Some(s) = start {
-        if s < bytes.len() {
-            out.push(&bytes[s..]);
-        }
+    if let Some(s) = start
+        && s < bytes.len()
+    {
+        out.push(&bytes[s..]);
     }
     out.retain(|m| m.iter().any(|b| !b.is_ascii_whitespace()));
     out

@@ -72,10 +72,10 @@ impl Fragment {
         self.status = prefer_status(self.status, status);
         // A reply code of another class than the status belongs to another reply (an
         // earlier attempt, a quoted banner): it says nothing about this failure.
-        if let (Some(s), Some(c)) = (self.status, self.reply_code) {
-            if s.class() != c.class() {
-                self.reply_code = None;
-            }
+        if let (Some(s), Some(c)) = (self.status, self.reply_code)
+            && s.class() != c.class()
+        {
+            self.reply_code = None;
         }
         if self.command.is_none() {
             self.command = reply.command;

@@ -41,6 +41,7 @@ pub(crate) fn build(mail: &Mail, format: &'static str, fragments: Vec<Fragment>,
                 dsn_action: f.action.as_deref(),
                 format_reason: f.reason,
                 standalone: false,
+                diagnostic_type: f.diagnostic_type.as_deref(),
             };
             let c = classify(&ev);
             apply(&mut r, &c);

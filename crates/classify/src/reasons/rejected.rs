@@ -45,4 +45,6 @@ pub(crate) const PHRASES: &[&str] = &[
     "sender check failed",
     // A gateway that only relays for its registered senders refuses the envelope sender.
     "is not a registered gateway user",
+    // Exchange Online refusing the whole envelope at end of data.
+    "all recipient addresses rejected : access denied",
 ];

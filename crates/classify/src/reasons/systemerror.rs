@@ -20,6 +20,7 @@ pub(crate) const PHRASES: &[&str] = &[
     "system failure",
     "system not available",
     "service unavailable",
+    "service currently unavailable",
     "service not available",
     "try again later",
     "local configuration error",

@@ -11,8 +11,10 @@ use crate::Evidence;
 
 mod apple;
 mod cox;
+mod facebook;
 mod godaddy;
 mod google;
+mod iua;
 mod kddi;
 mod microsoft;
 mod mimecast;
@@ -46,6 +48,8 @@ pub static PROVIDERS: &[&Provider] = &[
     &cox::PROVIDER,
     &kddi::PROVIDER,
     &nttdocomo::PROVIDER,
+    &facebook::PROVIDER,
+    &iua::PROVIDER,
 ];
 
 fn host_matches(host: &str, suffix: &str) -> bool {

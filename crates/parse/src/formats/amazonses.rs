@@ -50,10 +50,14 @@ fn parse(mail: &Mail) -> Option<Vec<Fragment>> {
 /// SES's own "Message expired" verdict.
 pub(crate) fn refine(f: &mut Fragment) {
     let generic = f.status.is_none_or(|s| s.detail() == 0 && s.subject() <= 1);
-    if let Some((code, status)) = quoted_reply(&f.diagnostic, generic) {
+    if let Some((code, status, reply)) = quoted_reply(&f.diagnostic, generic) {
         f.status = Some(status);
         if code.is_some() {
             f.reply_code = code;
+        }
+        // SES's own label ("Unknown address error") is generic: keep the remote's words.
+        if let Some(reply) = reply {
+            f.diagnostic = reply;
         }
     }
     if f.diagnostic.contains("Message expired") {
@@ -62,8 +66,9 @@ pub(crate) fn refine(f: &mut Fragment) {
 }
 
 /// The remote reply SES quotes inside its own text: `<421 4.4.2 Connection timed out>`
-/// always, and `550-'5.7.1 … Access denied'` when SES's own code is generic.
-fn quoted_reply(text: &str, generic: bool) -> Option<(Option<ReplyCode>, StatusCode)> {
+/// always, and `550-'5.7.1 … Access denied'` when SES's own code is generic (then with
+/// the remote reply rebuilt as text).
+fn quoted_reply(text: &str, generic: bool) -> Option<(Option<ReplyCode>, StatusCode, Option<String>)> {
     for (i, _) in text.match_indices('<') {
         let rest = &text[i + 1..];
         let b = rest.as_bytes();
@@ -71,7 +76,7 @@ fn quoted_reply(text: &str, generic: bool) -> Option<(Option<ReplyCode>, StatusC
             let inner = rest.split('>').next().unwrap_or(rest);
             let r = smtp::parse_reply(inner);
             if let (Some(c), Some(s)) = (r.reply_code, r.status) {
-                return Some((Some(c), s));
+                return Some((Some(c), s, None));
             }
         }
     }
@@ -79,9 +84,15 @@ fn quoted_reply(text: &str, generic: bool) -> Option<(Option<ReplyCode>, StatusC
         return None;
     }
     let p = text.find("-'")?;
-    let status = parse_status(text[p + 2..].split_whitespace().next()?)?;
-    let code = text[..p].get(p.saturating_sub(3)..).and_then(|c| c.parse().ok());
-    Some((code, status))
+    let quoted = &text[p + 2..];
+    let quoted = quoted.rfind('\'').map_or(quoted, |q| &quoted[..q]);
+    let status = parse_status(quoted.split_whitespace().next()?)?;
+    let code: Option<ReplyCode> = text[..p].get(p.saturating_sub(3)..).and_then(|c| c.parse().ok());
+    let reply = match code {
+        Some(c) => format!("{c} {quoted}"),
+        None => quoted.to_string(),
+    };
+    Some((code, status, Some(reply)))
 }
 
 /// An SES event notification sent by SNS as e-mail.
@@ -181,7 +192,7 @@ mod tests {
 
     #[test]
     fn nested_reply_wins() {
-        let (c, s) = quoted_reply("554 4.4.7 Message expired: unable to deliver in 840 minutes.<421 4.4.2 Connection timed out>", false).unwrap_or_else(|| panic!("no reply"));
+        let (c, s, _) = quoted_reply("554 4.4.7 Message expired: unable to deliver in 840 minutes.<421 4.4.2 Connection timed out>", false).unwrap_or_else(|| panic!("no reply"));
         assert_eq!(c.map(|c| c.to_string()), Some("421".into()));
         assert_eq!(s.to_string(), "4.4.2");
     }
@@ -189,9 +200,10 @@ mod tests {
     #[test]
     fn quoted_reply_behind_generic_code() {
         let t = "5.1.0 - Unknown address error 550-'5.2.2 <a@example.org>... Mailbox Full' (delivery attempts: 0)";
-        let (c, s) = quoted_reply(t, true).unwrap_or_else(|| panic!("no reply"));
+        let (c, s, reply) = quoted_reply(t, true).unwrap_or_else(|| panic!("no reply"));
         assert_eq!(c.map(|c| c.to_string()), Some("550".into()));
         assert_eq!(s.to_string(), "5.2.2");
+        assert_eq!(reply.as_deref(), Some("550 5.2.2 <a@example.org>... Mailbox Full"));
         assert!(quoted_reply(t, false).is_none());
     }
 

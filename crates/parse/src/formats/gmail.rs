@@ -173,10 +173,10 @@ fn reason_of(diagnostic: &str) -> Option<Reason> {
     if status.is_some_and(|s| s.subject() > 0 && s.detail() > 0) {
         return None;
     }
-    if let Some(state) = state_of(diagnostic) {
-        if let Some((_, r)) = STATES.iter().find(|(s, _)| *s == state) {
-            return Some(*r);
-        }
+    if let Some(state) = state_of(diagnostic)
+        && let Some((_, r)) = STATES.iter().find(|(s, _)| *s == state)
+    {
+        return Some(*r);
     }
     SENTENCES.iter().find(|(s, _)| diagnostic.contains(s)).map(|(_, r)| *r)
 }

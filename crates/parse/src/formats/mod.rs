@@ -19,17 +19,20 @@ use bouncekit_mime::Mail;
 
 use crate::Fragment;
 
+pub mod activehunter;
+pub mod amavis;
 pub mod amazonses;
 pub mod amazonworkmail;
 pub mod apachejames;
 pub mod arf;
+pub mod biglobe;
 pub mod courier;
 pub mod domino;
+pub mod dragonfly;
 pub mod einsundeins;
 pub mod exchange2003;
 pub mod exim;
 pub mod ezweb;
-pub mod dragonfly;
 pub mod fallback;
 pub mod fml;
 pub mod gmail;
@@ -37,7 +40,12 @@ pub mod googlegroups;
 pub mod googleworkspace;
 pub mod imailserver;
 pub mod kddi;
+pub mod mailmarshal;
+pub mod mcafee;
 pub mod messagelabs;
+pub mod mfilter;
+pub mod mimecast;
+pub mod mxlogic;
 pub mod notes;
 pub mod office365;
 pub mod opensmtpd;
@@ -50,6 +58,7 @@ pub mod rfc3464;
 pub mod rfc3834;
 pub mod scan;
 pub mod sendmail;
+pub mod trendmicro;
 pub mod verizon;
 pub mod x1;
 pub mod x3;
@@ -83,8 +92,10 @@ pub static FORMATS: &[&Format] = &[
     &verizon::FORMAT,
     &einsundeins::FORMAT,
     &messagelabs::FORMAT,
+    &biglobe::FORMAT,
     &postfix::FORMAT,
     &powermta::FORMAT,
+    &activehunter::FORMAT,
     &sendmail::FORMAT,
     &qmail::FORMAT,
     &exim::FORMAT,
@@ -100,6 +111,13 @@ pub static FORMATS: &[&Format] = &[
     &apachejames::FORMAT,
     &opensmtpd::FORMAT,
     &dragonfly::FORMAT,
+    &amavis::FORMAT,
+    &mailmarshal::FORMAT,
+    &mfilter::FORMAT,
+    &trendmicro::FORMAT,
+    &mxlogic::FORMAT,
+    &mcafee::FORMAT,
+    &mimecast::FORMAT,
     &rfc3464::FORMAT,
     &rfc3834::FORMAT,
     &fallback::FORMAT,
@@ -108,10 +126,10 @@ pub static FORMATS: &[&Format] = &[
 /// Runs the formats in order; the first that reads at least one fragment wins.
 pub fn run(mail: &Mail) -> Option<(&'static str, Vec<Fragment>)> {
     for f in FORMATS {
-        if let Some(frags) = (f.parse)(mail) {
-            if !frags.is_empty() {
-                return Some((f.name, frags));
-            }
+        if let Some(frags) = (f.parse)(mail)
+            && !frags.is_empty()
+        {
+            return Some((f.name, frags));
         }
     }
     None

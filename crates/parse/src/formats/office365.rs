@@ -26,6 +26,8 @@
 //! 5.4.316 = gave up after connections were refused, 5.7.606 = banned sending IP…);
 //! [`STATUS_TABLE`] gives their meaning.
 
+use std::collections::{HashMap, HashSet};
+
 use bouncekit_classify::address;
 use bouncekit_core::{Reason, StatusCode};
 use bouncekit_mime::{Mail, dsn};
@@ -105,41 +107,37 @@ fn generating_server(section: &str) -> Option<String> {
 }
 
 /// Reads recipients and their technical details from the text when there is no
-/// delivery-status part.
+/// delivery-status part. One pass over each part of the text.
 fn from_text(mail: &Mail, section: &str) -> Vec<Fragment> {
     let skip = scan::senders(mail);
     let (human, admin) = section.split_once(ADMIN_MARK).unwrap_or((section, ""));
-    let listed: Vec<String> = human
-        .split_once(RECIPIENTS_MARK)
-        .map(|(_, rest)| rest)
-        .unwrap_or("")
-        .lines()
-        .filter_map(address::first_address)
-        .filter(|a| !skip.contains(&a.to_ascii_lowercase()))
-        .fold(Vec::new(), |mut v, a| {
-            if !v.contains(&a) {
-                v.push(a);
+    let listed = human.split_once(RECIPIENTS_MARK).map_or("", |(_, rest)| rest);
+    let details: HashMap<String, String> =
+        scan::recipients(admin, &skip).into_iter().map(|d| (d.recipient.to_ascii_lowercase(), d.diagnostic)).collect();
+    let mut seen = HashSet::new();
+    let mut out: Vec<Fragment> = Vec::new();
+    for line in listed.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        match address::first_address(line) {
+            Some(a) => {
+                let key = a.to_ascii_lowercase();
+                if !skip.contains(&key) && seen.insert(key) {
+                    out.push(Fragment::new(a));
+                }
             }
-            v
-        });
-    let details = scan::recipients(admin, &skip);
-    listed
-        .into_iter()
-        .map(|rcpt| {
-            let diagnostic = details
-                .iter()
-                .find(|d| d.recipient.eq_ignore_ascii_case(&rcpt))
-                .map(|d| d.diagnostic.clone())
-                .unwrap_or_else(|| explanation(human, &rcpt));
-            Fragment { diagnostic, ..Fragment::new(rcpt) }
-        })
-        .collect()
-}
-
-/// The sentence under a recipient in the human-readable part.
-fn explanation(human: &str, rcpt: &str) -> String {
-    let mut lines = human.lines().skip_while(|l| !l.contains(rcpt)).skip(1);
-    lines.by_ref().map(str::trim).find(|l| !l.is_empty()).unwrap_or("").to_string()
+            // The sentence under an address explains it.
+            None => {
+                if let Some(f) = out.last_mut().filter(|f| f.diagnostic.is_empty()) {
+                    f.diagnostic = line.to_string();
+                }
+            }
+        }
+    }
+    for f in &mut out {
+        if let Some(d) = details.get(&f.recipient.to_ascii_lowercase()).filter(|d| !d.is_empty()) {
+            f.diagnostic.clone_from(d);
+        }
+    }
+    out
 }
 
 /// Exchange Online's meaning of its status codes, and the command its "unknown recipient"
@@ -152,10 +150,11 @@ fn refine(f: &mut Fragment) {
     if let Some(r) = f.status.and_then(status_reason) {
         f.reason = Some(r);
     }
-    if let Some((_, quoted)) = f.diagnostic.split_once("unknown recipient or mailbox unavailable ->") {
-        if address::first_address(quoted).is_some() && f.command.is_none() {
-            f.command = Some("RCPT".into());
-        }
+    if let Some((_, quoted)) = f.diagnostic.split_once("unknown recipient or mailbox unavailable ->")
+        && address::first_address(quoted).is_some()
+        && f.command.is_none()
+    {
+        f.command = Some("RCPT".into());
     }
 }
 

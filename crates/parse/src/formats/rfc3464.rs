@@ -15,18 +15,6 @@ use crate::Fragment;
 /// The format.
 pub static FORMAT: Format = Format { name: "rfc3464", parse };
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn finds_the_quoted_reply() {
-        let t = "   ----- Transcript of session follows -----\n... while talking to mx.example.com.:\n>>> RCPT To:<a@example.com>\n<<< 550 5.1.1 <a@example.com>... User unknown\n";
-        assert_eq!(quoted_reply(t).as_deref(), Some("550 5.1.1 <a@example.com>... User unknown"));
-        assert_eq!(quoted_reply("received at 12:00\n255 things\n"), None);
-    }
-}
-
 fn parse(mail: &Mail) -> Option<Vec<Fragment>> {
     let part = mail.status_part.as_deref()?;
     if mail.status_type.as_deref() == Some("message/feedback-report") {
@@ -61,4 +49,16 @@ fn quoted_reply(text: &str) -> Option<String> {
         let spaced = l.as_bytes().get(3).is_none_or(|b| matches!(b, b' ' | b'-'));
         (code.class() >= 4 && spaced && smtp::is_known_reply(code)).then(|| l.to_string())
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_the_quoted_reply() {
+        let t = "   ----- Transcript of session follows -----\n... while talking to mx.example.com.:\n>>> RCPT To:<a@example.com>\n<<< 550 5.1.1 <a@example.com>... User unknown\n";
+        assert_eq!(quoted_reply(t).as_deref(), Some("550 5.1.1 <a@example.com>... User unknown"));
+        assert_eq!(quoted_reply("received at 12:00\n255 things\n"), None);
+    }
 }

@@ -58,6 +58,20 @@ const NOT_RECIPIENT: &[&str] = &[
     "reporting-mta", "received-from-mta", "original-envelope-id", "the sender", "sender address", "your address", "sent by", "by ",
 ];
 
+/// Labels that introduce a recipient address (lowercase).
+const LABELS: &[&str] = &[
+    "rcpt to:", "recipient:", "recipient address:", "failed recipient:", "to:", "original-recipient:", "final-recipient:",
+    "addressed to", "delivery to", "could not be delivered to", "your message to", "unknown user:", "failed:", "address:",
+    "invalid recipient:", "recipient(s):", "the following recipient", "following address", "bad address:", "mailbox:",
+    "user:", "for <", "<<< ", "destinataire", "adresse:", "destination:",
+];
+
+/// True when `text` (what precedes an address) is one of the recipient labels.
+fn is_label(text: &str) -> bool {
+    let lower = text.to_ascii_lowercase();
+    LABELS.iter().any(|l| lower == *l || lower.ends_with(l))
+}
+
 /// True when the line, once its address is removed, reads as a line that names a
 /// recipient: the address alone, followed by `:` / `...`, or after a recipient label.
 pub fn is_recipient_line(line: &str, addr: &str) -> bool {
@@ -66,12 +80,7 @@ pub fn is_recipient_line(line: &str, addr: &str) -> bool {
     if NOT_RECIPIENT.iter().any(|p| lower.starts_with(p)) {
         return false;
     }
-    const LABELS: &[&str] = &[
-        "rcpt to:", "recipient:", "recipient address:", "failed recipient:", "to:", "original-recipient:", "final-recipient:",
-        "addressed to", "delivery to", "could not be delivered to", "your message to", "unknown user:", "failed:", "address:",
-        "invalid recipient:", "recipient(s):", "the following recipient", "following address", "bad address:", "mailbox:",
-        "user:", "for <", "<<< ", "destinataire", "adresse:", "destination:",
-    ];
+
     if LABELS.iter().any(|p| lower.starts_with(p) || lower.contains(&format!("{p} "))) && lower.contains(&addr.to_ascii_lowercase()) {
         return true;
     }
@@ -81,7 +90,7 @@ pub fn is_recipient_line(line: &str, addr: &str) -> bool {
         // Address normalised (domain lowercased) differently: compare case-insensitively.
         return false;
     };
-    let before = lower[..p].trim().trim_end_matches(['<', '"', '\'', '(', '[']);
+    let before = lower[..p].trim().trim_end_matches(['<', '"', '\'', '(', '[']).trim_end();
     let after = lower[p + la.len()..].trim_start_matches(['>', '"', '\'', ')', ']']).trim();
     let before_ok = before.is_empty() || before.ends_with(':') && before.len() < 40 || before == "-" || before == "*" || before.starts_with('<') && before.len() < 5;
     let after_ok = after.is_empty()
@@ -133,6 +142,14 @@ pub fn recipients(section: &str, skip: &[String]) -> Vec<Found> {
         let mut diag = String::new();
         if let Some(p) = lower.find(&la) {
             let rest = line[p + la.len()..].trim_start_matches(['>', '"', ')', ']', ':', '.', ' ', ';', ',']).trim();
+            // `User's mailbox is full: <alice@example.com>`: the explanation comes first.
+            let before = line[..p].trim().trim_end_matches(['<', '"', '\'', '(', '[']).trim_end();
+            if before.ends_with(':') && before.contains(' ') && !is_label(before) {
+                diag.push_str(before.trim_end_matches(':'));
+                if !rest.is_empty() {
+                    diag.push(' ');
+                }
+            }
             diag.push_str(rest);
         }
         let mut j = i + 1;
@@ -158,7 +175,7 @@ pub fn recipients(section: &str, skip: &[String]) -> Vec<Found> {
             if let Some(field) = dsn_field(l) {
                 // Delivery-status fields written as text: only the diagnostic explains.
                 if let Some(d) = field.strip_prefix("diagnostic-code:").and_then(|_| l.split_once(':')) {
-                    let text = bouncekit_mime::dsn::strip_type(d.1).1;
+                    let text = bouncekit_mime::dsn::strip_type(d.1.trim()).1;
                     if !diag.is_empty() {
                         diag.push(' ');
                     }

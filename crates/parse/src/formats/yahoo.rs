@@ -50,13 +50,13 @@ fn parse(mail: &Mail) -> Option<Vec<Fragment>> {
         let t = line.trim();
         if let Some(rcpt) = recipient_line(t) {
             out.push(Fragment::new(rcpt));
-        } else if let Some(f) = out.last_mut() {
-            if !t.is_empty() {
-                if !f.diagnostic.is_empty() {
-                    f.diagnostic.push(' ');
-                }
-                f.diagnostic.push_str(t.strip_prefix("Remote host said:").unwrap_or(t).trim());
+        } else if let Some(f) = out.last_mut()
+            && !t.is_empty()
+        {
+            if !f.diagnostic.is_empty() {
+                f.diagnostic.push(' ');
             }
+            f.diagnostic.push_str(t.strip_prefix("Remote host said:").unwrap_or(t).trim());
         }
     }
     for f in &mut out {
