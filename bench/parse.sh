@@ -11,7 +11,7 @@ cd "$(dirname "$0")/.."
 REPEAT="${REPEAT:-20}"
 CORPUS=../shared/corpus/emails
 WORK="${WORK:-$(mktemp -d)}"
-BIN=target/release/bouncekit
+BIN="${CARGO_TARGET_DIR:-target}/release/bouncekit"
 command -v perl >/dev/null && perl -MSisimai -e1 2>/dev/null || { echo "install libsisimai-perl first (apt-get install libsisimai-perl)" >&2; exit 1; }
 cargo build --release -q
 python3 bench/make-mbox.py "$CORPUS" "$REPEAT" "$WORK/corpus.mbox"

@@ -67,6 +67,12 @@ pub struct Mail {
     pub report_type: Option<String>,
     /// What could not be read, for diagnostics.
     pub problems: Vec<String>,
+    /// Cache of [`Mail::status_report`]: most formats read the delivery-status part,
+    /// and parsing it once per message instead of once per format halves their cost.
+    status_report: std::sync::OnceLock<Option<dsn::Report>>,
+    /// Cache slot for the end of the report section (where the returned message starts),
+    /// filled by the format layer; the markers that define it live there.
+    pub report_end: std::sync::OnceLock<usize>,
 }
 
 /// Replaces CRLF and lone CR with LF. Borrows when there is nothing to change.
@@ -92,6 +98,11 @@ pub fn normalize_newlines(input: &[u8]) -> Cow<'_, [u8]> {
 }
 
 impl Mail {
+    /// The delivery-status part, parsed (once).
+    pub fn status_report(&self) -> Option<&dsn::Report> {
+        self.status_report.get_or_init(|| self.status_part.as_deref().map(dsn::parse)).as_ref()
+    }
+
     /// Parses one message. Never fails; see [`Mail::problems`].
     pub fn parse(raw: &[u8]) -> Mail {
         let raw = normalize_newlines(raw);

@@ -35,7 +35,7 @@ fn parse(mail: &Mail) -> Option<Vec<Fragment>> {
         return None;
     }
     let part = mail.status_part.as_deref()?;
-    let reporter = dsn::parse(part).message.iter().find(|(n, _)| n == "reporting-mta").map(|(_, v)| v.to_ascii_lowercase());
+    let reporter = mail.status_report()?.message.iter().find(|(n, _)| n == "reporting-mta").map(|(_, v)| v.to_ascii_lowercase());
     if !reporter.is_some_and(|r| r.contains("amazonses.com")) {
         return None;
     }

@@ -32,7 +32,7 @@ fn parse(mail: &Mail) -> Option<Vec<Fragment>> {
     if !from.contains("biglobe.ne.jp") {
         return None;
     }
-    let section = scan::report_section(&mail.body);
+    let section = scan::report_of(mail);
     let (_, rest) = section.split_once(RECIPIENTS_MARK)?;
     let (listed, reason) = rest.split_once(REASON_MARK).unwrap_or((rest, ""));
     let diagnostic = reason

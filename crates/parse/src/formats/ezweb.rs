@@ -40,7 +40,7 @@ fn parse(mail: &Mail) -> Option<Vec<Fragment>> {
     if !from.contains("postmaster@ezweb.ne.jp") {
         return None;
     }
-    let mut out = read_text(scan::report_section(&mail.body));
+    let mut out = read_text(scan::report_of(mail));
     let statuses = mail.status_part.as_deref().map(dsn::parse).unwrap_or_default();
     let filtered = mail.headers.get("x-spasign").is_some_and(|v| v.trim().eq_ignore_ascii_case("NG"));
     for f in &mut out {

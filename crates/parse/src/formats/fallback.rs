@@ -41,7 +41,7 @@ fn parse(mail: &Mail) -> Option<Vec<Fragment>> {
 
 /// The generic reading, usable by formats that only need different detection.
 pub fn generic(mail: &Mail) -> Vec<Fragment> {
-    let section = scan::report_section(&mail.body);
+    let section = scan::report_of(mail);
     let skip = scan::senders(mail);
     let found = scan::recipients(section, &skip);
     if !found.is_empty() {

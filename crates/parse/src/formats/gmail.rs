@@ -90,7 +90,7 @@ fn parse(mail: &Mail) -> Option<Vec<Fragment>> {
     if let Some(part) = mail.status_part.as_deref() {
         return report(mail, part);
     }
-    let section = scan::report_section(&mail.body);
+    let section = scan::report_of(mail);
     if !section.contains(RECIPIENTS_MARK) {
         return None;
     }
@@ -116,7 +116,7 @@ fn parse(mail: &Mail) -> Option<Vec<Fragment>> {
 /// `DNS Error: … lookup of example.org responded with code NXDOMAIN`: a network problem
 /// until the retries run out, not proof that the domain does not exist.
 fn report(mail: &Mail, part: &str) -> Option<Vec<Fragment>> {
-    let reporter = dsn::field(&dsn::parse(part).message, "reporting-mta")?.to_ascii_lowercase();
+    let reporter = dsn::field(&mail.status_report()?.message, "reporting-mta")?.to_ascii_lowercase();
     if !(reporter.ends_with("googlemail.com") || reporter.ends_with("google.com")) {
         return None;
     }

@@ -28,7 +28,7 @@ fn parse(mail: &Mail) -> Option<Vec<Fragment>> {
         return None;
     }
     let failed = mail.headers.get("x-failed-recipients")?;
-    let section = scan::report_section(&mail.body);
+    let section = scan::report_of(mail);
     if !section.contains("groups.google.com") {
         return None;
     }

@@ -22,7 +22,7 @@
 
 use bouncekit_classify::address;
 use bouncekit_core::Reason;
-use bouncekit_mime::{Mail, dsn};
+use bouncekit_mime::Mail;
 
 use super::{Format, scan};
 use crate::Fragment;
@@ -44,11 +44,11 @@ fn parse(mail: &Mail) -> Option<Vec<Fragment>> {
     if !(from.contains("mailer-daemon@googlemail.com") || from.contains("mailer-daemon@google.com")) {
         return None;
     }
-    if mail.status_part.as_deref().is_some_and(|p| !dsn::parse(p).recipients.is_empty()) {
+    if mail.status_report().is_some_and(|r| !r.recipients.is_empty()) {
         return None;
     }
     let failed = mail.headers.get("x-failed-recipients")?;
-    let section = scan::report_section(&mail.body);
+    let section = scan::report_of(mail);
     let start = section.find("** ")?;
     let end = section[start..].find("Content-Type: text/html").map_or(section.len(), |e| start + e);
     let text = &section[start..end];

@@ -41,7 +41,7 @@ fn parse(mail: &Mail) -> Option<Vec<Fragment>> {
         return None;
     }
     let mut out: Vec<Fragment> = Vec::new();
-    for line in scan::report_section(&mail.body).lines().map(str::trim) {
+    for line in scan::report_of(mail).lines().map(str::trim) {
         let lower = line.to_ascii_lowercase();
         let own = OWN_TEXTS.iter().find(|(p, _)| lower.starts_with(p));
         match (own, address::first_address(line)) {

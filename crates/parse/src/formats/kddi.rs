@@ -30,7 +30,7 @@ fn parse(mail: &Mail) -> Option<Vec<Fragment>> {
     if !(from.contains("no-reply@") && from.contains(".dion.ne.jp") || by_auone) {
         return None;
     }
-    let section = scan::report_section(&mail.body);
+    let section = scan::report_of(mail);
     if !section.contains(RECIPIENT_MARK) {
         return None;
     }

@@ -32,7 +32,7 @@ fn parse(mail: &Mail) -> Option<Vec<Fragment>> {
     if !is_mxlogic(mail) {
         return None;
     }
-    let section = scan::report_section(&mail.body);
+    let section = scan::report_of(mail);
     let section = section.split(HEADER_COPY).next().unwrap_or(section);
     let skip = scan::senders(mail);
     Some(scan::recipients(section, &skip).into_iter().map(|f| Fragment { diagnostic: f.diagnostic, ..Fragment::new(f.recipient) }).collect())

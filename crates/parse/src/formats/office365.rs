@@ -81,11 +81,12 @@ pub fn status_reason(s: StatusCode) -> Option<Reason> {
 }
 
 fn parse(mail: &Mail) -> Option<Vec<Fragment>> {
-    let section = scan::report_section(&mail.body);
+    let section = scan::report_of(mail);
     let generated_by_exo = generating_server(section).is_some_and(|h| h.ends_with("outlook.com"));
-    let dsn_by_exo = mail.status_part.as_deref().is_some_and(|p| {
-        dsn::field(&dsn::parse(p).message, "reporting-mta").is_some_and(|r| r.trim_end_matches('.').to_ascii_lowercase().ends_with("outlook.com"))
-    });
+    let dsn_by_exo = mail
+        .status_report()
+        .and_then(|r| dsn::field(&r.message, "reporting-mta"))
+        .is_some_and(|r| r.trim_end_matches('.').to_ascii_lowercase().ends_with("outlook.com"));
     if !(generated_by_exo || dsn_by_exo) {
         return None;
     }

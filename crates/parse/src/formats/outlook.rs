@@ -34,7 +34,7 @@ const SENTENCES: &[(&str, Reason)] = &[
 
 fn parse(mail: &Mail) -> Option<Vec<Fragment>> {
     let part = mail.status_part.as_deref()?;
-    let report = dsn::parse(part);
+    let report = mail.status_report()?;
     let reporter = dsn::field(&report.message, "reporting-mta")?.to_ascii_lowercase();
     if !reporter.contains("hotmail") {
         return None;

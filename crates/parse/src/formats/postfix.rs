@@ -52,7 +52,7 @@ fn parse(mail: &Mail) -> Option<Vec<Fragment>> {
     if !is_postfix(mail) {
         return None;
     }
-    let notes = notes(scan::report_section(&mail.body));
+    let notes = notes(scan::report_of(mail));
     let mut frags = match (mail.status_part.as_deref(), mail.status_type.as_deref()) {
         (Some(part), Some(t)) if t != "message/feedback-report" => rfc3464::read(mail, part),
         _ => Vec::new(),

@@ -34,7 +34,7 @@ fn parse(mail: &Mail) -> Option<Vec<Fragment>> {
     if !part.contains("X-PowerMTA-") {
         return None;
     }
-    let report = dsn::parse(part);
+    let report = mail.status_report()?;
     let mut frags = rfc3464::read(mail, part);
     // `rfc3464::read` skips blocks without a recipient; pair categories the same way.
     let categories = report.recipients.iter().filter(|r| Fragment::from_dsn(r, &report.message).is_some()).map(|r| dsn::field(r, "x-powermta-bouncecategory"));

@@ -68,7 +68,7 @@ fn parse(mail: &Mail) -> Option<Vec<Fragment>> {
     if !signed {
         return None;
     }
-    let frags = paragraphs(scan::report_section(&mail.body))
+    let frags = paragraphs(scan::report_of(mail))
         .into_iter()
         .map(|(rcpt, text)| {
             let lower = text.to_ascii_lowercase();

@@ -26,12 +26,21 @@ fn parse(mail: &Mail) -> Option<Vec<Fragment>> {
 /// Reads the fragments of a delivery-status part, filling missing diagnostics from the
 /// human-readable text. Other formats that carry a DSN call this and adjust.
 pub fn read(mail: &Mail, part: &str) -> Vec<Fragment> {
-    let report = dsn::parse(part);
+    // The message's own status part is parsed once and cached; other parts (embedded
+    // reports) are parsed here.
+    let owned;
+    let report = match mail.status_report() {
+        Some(r) if mail.status_part.as_deref().is_some_and(|p| std::ptr::eq(p, part)) => r,
+        _ => {
+            owned = dsn::parse(part);
+            &owned
+        }
+    };
     let mut out = Vec::new();
     for fields in &report.recipients {
         let Some(mut f) = Fragment::from_dsn(fields, &report.message) else { continue };
         if f.diagnostic.trim().is_empty() {
-            let quoted = || (report.recipients.len() == 1).then(|| quoted_reply(scan::report_section(&mail.body))).flatten();
+            let quoted = || (report.recipients.len() == 1).then(|| quoted_reply(scan::report_of(mail))).flatten();
             if let Some(d) = scan::diagnostic_for(&mail.body, &f.recipient).or_else(quoted) {
                 f.diagnostic = d;
             }

@@ -7,6 +7,12 @@
 
 use bouncekit_classify::address;
 
+/// The report section of a message, computed once per message and cached in it.
+pub fn report_of(mail: &bouncekit_mime::Mail) -> &str {
+    let end = *mail.report_end.get_or_init(|| report_section(&mail.body).len());
+    &mail.body[..end]
+}
+
 /// Lines (lowercase, substring) after which the returned original message starts.
 pub const ORIGINAL_MARKERS: &[&str] = &[
     "content-type: message/rfc822",

@@ -43,7 +43,7 @@ fn parse(mail: &Mail) -> Option<Vec<Fragment>> {
     if mail.status_part.is_some() {
         return None;
     }
-    let section = scan::report_section(&mail.body);
+    let section = scan::report_of(mail);
     let start = section.find(START)?;
     let mut out: Vec<Fragment> = Vec::new();
     for line in section[start..].lines().skip(1) {
