@@ -4,7 +4,9 @@
 mod cli;
 mod commands;
 mod inputs;
+mod listing;
 mod output;
+mod store_ctx;
 
 use std::process::ExitCode;
 

@@ -1,9 +1,18 @@
 //! One module per subcommand.
 
+mod alerts;
 mod classify;
+mod cleanup;
+mod domains;
 mod explain;
+mod forget;
+mod ingest;
 mod logs;
 mod parse;
+mod poll;
+mod report;
+pub(crate) mod serve;
+mod suppressions;
 
 use std::process::ExitCode;
 
@@ -11,7 +20,17 @@ use crate::cli::{Cli, Command};
 
 /// Runs the parsed command line.
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let ctx = crate::store_ctx::Ctx { db: cli.db, policy: cli.policy };
     match cli.command {
+        Command::Ingest(a) => ingest::run(&ctx, &a),
+        Command::Suppressions { action } => suppressions::run(&ctx, &action),
+        Command::Domains(a) => domains::run(&ctx, &a),
+        Command::Alerts(a) => alerts::run(&ctx, &a),
+        Command::Forget(a) => forget::run(&ctx, &a),
+        Command::Report(a) => report::run(&ctx, &a),
+        Command::Cleanup(a) => cleanup::run(&ctx, &a),
+        Command::Poll(a) => poll::run(&a),
+        Command::Serve(a) => serve::run(&ctx, &a),
         Command::Parse { paths, format, threads, no_progress } => parse::run(&paths, format, threads, no_progress),
         Command::Classify { replies, json } => classify::run(replies, json),
         Command::Explain { code, list, lang, format } => explain::run(code.as_deref(), list, lang.as_deref(), format),

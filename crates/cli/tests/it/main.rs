@@ -4,6 +4,7 @@ mod classify;
 mod explain;
 mod logs;
 mod parse;
+mod store;
 
 use std::process::{Command, Output, Stdio};
 
