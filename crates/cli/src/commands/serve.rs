@@ -40,6 +40,12 @@ pub struct ServeArgs {
     /// Run cleanup (expiry, pruning) every this many seconds; 0 turns it off.
     #[arg(long, value_name = "SECS", default_value_t = 3600)]
     pub cleanup_every: u64,
+    /// PEM certificate chain offered with STARTTLS on `--smtp`/`--lmtp` (needs `--tls-key`).
+    #[arg(long, value_name = "FILE", requires = "tls_key")]
+    pub tls_cert: Option<PathBuf>,
+    /// PEM private key for `--tls-cert`.
+    #[arg(long, value_name = "FILE", requires = "tls_cert")]
+    pub tls_key: Option<PathBuf>,
 }
 
 /// Builds the validated configuration: file, then flags.
@@ -84,14 +90,20 @@ pub fn run(ctx: &Ctx, args: &ServeArgs) -> anyhow::Result<ExitCode> {
     let readers = args.readers.unwrap_or(cores.clamp(2, 8));
     let db = Db::open(&target, options, readers).with_context(|| format!("cannot open the database {target}"))?;
     let state = AppState::builder(config.clone(), db).build()?;
-    let result = rt.block_on(serve(config, state, target, args.cleanup_every));
+    // STARTTLS for the listeners, loaded once and shared.
+    let mut listener_base = bouncekit_listener::Config::default();
+    if let (Some(c), Some(k)) = (&args.tls_cert, &args.tls_key) {
+        listener_base.tls = Some(bouncekit_listener::tls::load(c, k).with_context(|| format!("cannot load the STARTTLS certificate {}", c.display()))?);
+    }
+    let result = rt.block_on(serve(config, state, target, args.cleanup_every, listener_base));
     // A blocking task that never returns (a stuck store call) must not keep the process
     // alive after the grace period.
     rt.shutdown_timeout(Duration::from_secs(5));
     result
 }
 
-async fn serve(config: ServerConfig, state: AppState, target: String, cleanup_every: u64) -> anyhow::Result<ExitCode> {
+/// `listener_base` carries what every SMTP/LMTP listener shares (STARTTLS).
+async fn serve(config: ServerConfig, state: AppState, target: String, cleanup_every: u64, listener_base: bouncekit_listener::Config) -> anyhow::Result<ExitCode> {
     init_tracing();
     let listener = tokio::net::TcpListener::bind(config.listen).await.with_context(|| format!("cannot listen on {}", config.listen))?;
     let addr = listener.local_addr()?;
@@ -106,7 +118,7 @@ async fn serve(config: ServerConfig, state: AppState, target: String, cleanup_ev
             domains: config.bounce_domains.clone(),
             max_message_size: config.limits.max_message,
             hostname: hostname(),
-            ..bouncekit_listener::Config::default()
+            ..listener_base.clone()
         };
         let l = bouncekit_listener::Listener::bind(a, lc, Arc::clone(&sink)).await.with_context(|| format!("cannot start the {} listener on {a}", proto.as_str()))?;
         state.metrics().register_listener(proto.as_str(), l.stats());
