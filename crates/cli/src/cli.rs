@@ -215,6 +215,11 @@ pub enum Command {
         /// Never show a progress bar.
         #[arg(long)]
         no_progress: bool,
+        /// Store the records (parse → policy → store, as `ingest` does) instead of
+        /// printing them; prints a summary. The checkpoint advances only after a batch is
+        /// committed.
+        #[arg(long)]
+        ingest: bool,
     },
     /// Poll a bounce mailbox over IMAP or POP3 and print the records of new messages.
     ///

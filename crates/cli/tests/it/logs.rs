@@ -155,3 +155,21 @@ fn follow_streams_new_lines_and_checkpoints_them() {
     let _ = child.wait();
     assert_eq!(line_saved(), Some(Value::from(1)));
 }
+
+#[test]
+fn ingest_stores_log_records_once() {
+    let dir = std::env::temp_dir().join(format!("bouncekit-logs-ingest-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let db = dir.join("b.db").to_string_lossy().into_owned();
+    let log = sample("exim.log");
+    let first = bouncekit(&["--db", &db, "logs", "--ingest", &log], None);
+    let err = String::from_utf8_lossy(&first.stderr).into_owned();
+    assert!(err.contains(" new events") && !err.contains(" 0 new events"), "{err}");
+    let again = bouncekit(&["--db", &db, "logs", "--ingest", &log], None);
+    let err = String::from_utf8_lossy(&again.stderr).into_owned();
+    assert!(err.contains(" 0 new events") && err.contains("already stored"), "re-reading a log changes nothing: {err}");
+    let list = bouncekit(&["--db", &db, "suppressions", "list", "--format", "jsonl"], None);
+    assert!(!text(&list).trim().is_empty(), "hard bounces from the log are suppressed");
+    let _ = std::fs::remove_dir_all(&dir);
+}
