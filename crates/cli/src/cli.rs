@@ -283,6 +283,10 @@ pub struct PollArgs {
     /// Seconds one network step may take.
     #[arg(long, value_name = "SECS", default_value_t = 60)]
     pub timeout: u64,
+    /// Store the records (policy → store, as `ingest` does) instead of printing them; a
+    /// message is moved, flagged or deleted only after its records are committed.
+    #[arg(long)]
+    pub ingest: bool,
 }
 
 /// Output formats of listings (suppressions, domains, alerts, reports, summaries).

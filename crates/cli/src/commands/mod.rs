@@ -29,7 +29,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Forget(a) => forget::run(&ctx, &a),
         Command::Report(a) => report::run(&ctx, &a),
         Command::Cleanup(a) => cleanup::run(&ctx, &a),
-        Command::Poll(a) => poll::run(&a),
+        Command::Poll(a) => poll::run(&ctx, &a),
         Command::Serve(a) => serve::run(&ctx, &a),
         Command::Parse { paths, format, threads, no_progress } => parse::run(&paths, format, threads, no_progress),
         Command::Classify { replies, json } => classify::run(replies, json),

@@ -34,7 +34,8 @@ fn poller(args: &PollArgs) -> anyhow::Result<Poller> {
 }
 
 /// Runs the command.
-pub fn run(args: &PollArgs) -> anyhow::Result<ExitCode> {
+pub fn run(ctx: &crate::store_ctx::Ctx, args: &PollArgs) -> anyhow::Result<ExitCode> {
+    let mut store = if args.ingest { Some(ctx.open()?) } else { None };
     let poller = poller(args)?;
     let url = poller.config().url.to_string();
     let stdout = io::stdout();
@@ -48,7 +49,7 @@ pub fn run(args: &PollArgs) -> anyhow::Result<ExitCode> {
     let mut writer = RecordWriter::new(io::BufWriter::new(stdout.lock()), format)?;
     let mut failed = false;
     loop {
-        match poll_once(&poller, &url, &mut writer) {
+        match poll_once(&poller, &url, &mut writer, store.as_deref_mut()) {
             Ok((summary, not_understood)) => {
                 for f in &summary.failures {
                     eprintln!("bouncekit: {url}#{}: left in the mailbox: {}", f.id, f.error);
@@ -87,7 +88,12 @@ enum Failed {
     Output(io::Error),
 }
 
-fn poll_once<W: Write>(poller: &Poller, url: &str, writer: &mut RecordWriter<W>) -> Result<(Summary, usize), Failed> {
+fn poll_once<W: Write>(
+    poller: &Poller,
+    url: &str,
+    writer: &mut RecordWriter<W>,
+    mut store: Option<&mut (dyn bouncekit_store::Store + 'static)>,
+) -> Result<(Summary, usize), Failed> {
     let mut not_understood = 0;
     let mut output_error = None;
     let summary = poller
@@ -99,6 +105,11 @@ fn poll_once<W: Write>(poller: &Poller, url: &str, writer: &mut RecordWriter<W>)
                 for d in &parsed.diagnostics {
                     eprintln!("bouncekit: {}: {}", d.origin, d.message);
                 }
+            }
+            if let Some(store) = store.as_deref_mut() {
+                // Committed before the handler returns: only then is the message acknowledged.
+                let id = bouncekit_store::hash::content_id(raw);
+                return store.ingest(Some(&id), &parsed.records).map(|_| ()).map_err(|e| e.to_string());
             }
             let written = parsed.records.iter().try_for_each(|r| writer.write(r)).and_then(|()| writer.flush());
             written.map_err(|e| {
