@@ -48,3 +48,19 @@ pub fn normalise_domain(domain: &str) -> String {
     let d = domain.trim().trim_start_matches('@');
     d.strip_suffix('.').unwrap_or(d).to_lowercase()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::normalise;
+
+    /// Regression: a multi-byte character across byte 7 (where the `mailto:` prefix is
+    /// checked) used to panic on a string slice.
+    #[test]
+    fn multibyte_at_byte_seven_does_not_panic() {
+        assert_eq!(normalise("jürgenö@Example.de").as_deref(), Some("jürgenö@example.de"));
+        assert_eq!(normalise("<jürgenö@example.de>").as_deref(), Some("jürgenö@example.de"));
+        assert_eq!(normalise("\u{80}\u{80}\u{10000}"), None);
+        assert_eq!(normalise("mailto:Bob@Example.com").as_deref(), Some("bob@example.com"));
+        assert_eq!(normalise("plain@example.com").as_deref(), Some("plain@example.com"));
+    }
+}

@@ -29,7 +29,6 @@
 
 pub mod api;
 pub mod auth;
-pub mod compat;
 pub mod config;
 pub mod db;
 pub mod error;

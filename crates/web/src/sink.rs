@@ -30,8 +30,7 @@ impl Sink for StoreSink {
         let db = self.state.db().clone();
         let source = envelope.protocol.as_str();
         let (records, outcome) = tokio::task::spawn_blocking(move || {
-            let mut parsed = parse_delivery(&envelope, &raw);
-            crate::compat::safe_records(&mut parsed.records);
+            let parsed = parse_delivery(&envelope, &raw);
             let id = hash::content_id(&raw);
             let outcome = db.write_blocking(|s| s.ingest(Some(&id), &parsed.records))?;
             Ok::<_, bouncekit_store::StoreError>((parsed.records, outcome))

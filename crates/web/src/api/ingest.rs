@@ -60,7 +60,6 @@ pub(crate) fn parse_raw(body: &[u8], origin: Origin, scope: &Scope) -> (Vec<(Str
                 r.scope = Some(scope.to_string());
             }
         }
-        crate::compat::safe_records(&mut p.records);
         diagnostics.extend(p.diagnostics.into_iter().map(|d| d.message));
         let sid = if many { format!("{id}#{}", i + 1) } else { id.clone() };
         messages.push((sid, p.records));

@@ -4,7 +4,7 @@ use axum::Json;
 use axum::extract::State;
 use bouncekit_policy::address::normalise_domain;
 
-use crate::compat::{normalise, safe_input};
+use bouncekit_policy::address::normalise;
 use bouncekit_policy::time::{DAY, parse_instant};
 use bouncekit_store::{Bucket, Counts, DomainStat, ForgetOutcome, Incident, ReportBy, ReportRow, SenderAlert};
 use serde::{Deserialize, Serialize};
@@ -240,7 +240,7 @@ pub struct ForgetRequest {
 pub async fn forget(State(st): State<AppState>, caller: Caller, ApiJson(req): ApiJson<ForgetRequest>) -> ApiResult<Json<ForgetOutcome>> {
     caller.require(Access::Admin)?;
     let actor = caller.name.clone();
-    let out = st.db().write(move |s| s.forget(&safe_input(&req.address), req.keep_tombstone, &actor)).await?;
+    let out = st.db().write(move |s| s.forget(&req.address, req.keep_tombstone, &actor)).await?;
     Ok(Json(out))
 }
 

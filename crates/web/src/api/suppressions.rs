@@ -12,7 +12,7 @@ use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use bouncekit_policy::address::domain_of;
 
-use crate::compat::{normalise, safe_input};
+use bouncekit_policy::address::normalise;
 use bouncekit_policy::time::parse_instant;
 use bouncekit_store::exchange;
 use bouncekit_store::{Check, ImportOutcome, NewSuppression, Suppression, SuppressionFilter, SuppressionStatus};
@@ -70,7 +70,7 @@ pub async fn get_one(State(st): State<AppState>, caller: Caller, ApiPath(a): Api
     let (check, suppressions) = st
         .db()
         .read(move |s| {
-            let check = s.check(&safe_input(&a2), &scope)?;
+            let check = s.check(&a2, &scope)?;
             // The domain filter uses the (domain, status) index; `contains` then
             // narrows to the address, compared exactly below.
             let f = SuppressionFilter { domain: Some(domain_of(&a2).to_string()), contains: Some(a2.clone()), ..SuppressionFilter::default() };
@@ -141,7 +141,7 @@ pub async fn put_one(State(st): State<AppState>, caller: Caller, ApiPath(a): Api
         Some(serde_json::Value::String(s)) => Some(parse_instant(s).map_err(|e| ApiError::bad_request(format!("expires_at: {e}")))?),
         Some(_) => return Err(ApiError::bad_request("expires_at: expected RFC 3339 text or Unix seconds")),
     };
-    let new = NewSuppression { address: safe_input(&addr).into_owned(), scope, kind: req.kind, reason: req.reason, expires_at, note: req.note };
+    let new = NewSuppression { address: addr.clone(), scope, kind: req.kind, reason: req.reason, expires_at, note: req.note };
     let actor = caller.name.clone();
     let row = st.db().write(move |s| s.add(&new, &actor)).await?;
     Ok(Json(row))
@@ -167,7 +167,7 @@ pub async fn delete_one(State(st): State<AppState>, caller: Caller, ApiPath(a): 
     let scope = parse_scope(q.scope.as_deref())?;
     let actor = caller.name.clone();
     let a2 = addr.clone();
-    let removed = st.db().write(move |s| s.remove(&safe_input(&a2), &scope, &actor, q.note.as_deref())).await?;
+    let removed = st.db().write(move |s| s.remove(&a2, &scope, &actor, q.note.as_deref())).await?;
     if removed { Ok(StatusCode::NO_CONTENT) } else { Err(ApiError::not_found(format!("{addr} is not suppressed in that scope"))) }
 }
 
@@ -313,15 +313,8 @@ pub async fn check(State(st): State<AppState>, caller: Caller, ApiJson(req): Api
     let results = st
         .db()
         .read(move |s| {
-            let safe: Vec<_> = req.addresses.iter().map(|a| safe_input(a)).collect();
-            let refs: Vec<&str> = safe.iter().map(|a| a.as_ref()).collect();
-            let mut out = s.check_many(&refs, &scope)?;
-            for (c, a) in out.iter_mut().zip(&req.addresses) {
-                if c.input != *a {
-                    c.input.clone_from(a);
-                }
-            }
-            Ok(out)
+            let refs: Vec<&str> = req.addresses.iter().map(String::as_str).collect();
+            s.check_many(&refs, &scope)
         })
         .await?;
     st.metrics().check_latency(started.elapsed());
@@ -368,10 +361,7 @@ pub async fn import(State(st): State<AppState>, caller: Caller, ApiQuery(q): Api
     let mut errors = Vec::new();
     for (n, r) in rows {
         match r {
-            Ok(mut s) => {
-                s.address = safe_input(&s.address).into_owned();
-                good.push((n, s));
-            }
+            Ok(s) => good.push((n, s)),
             Err(e) => errors.push(e),
         }
     }

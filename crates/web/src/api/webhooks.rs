@@ -107,11 +107,7 @@ pub async fn receive(State(st): State<AppState>, ApiPath(provider): ApiPath<Stri
     let messages: Vec<(String, Vec<Record>)> = intake
         .events
         .iter()
-        .map(|e| {
-            let mut r = vec![e.record.clone()];
-            crate::compat::safe_records(&mut r);
-            (e.event_id.clone(), r)
-        })
+        .map(|e| (e.event_id.clone(), vec![e.record.clone()]))
         .collect();
     let n = messages.len();
     let (stored, duplicates) = if messages.is_empty() {
