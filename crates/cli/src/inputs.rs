@@ -2,7 +2,7 @@
 //! stable order, as a stream of messages.
 
 use std::fs::File;
-use std::io::{self, BufRead, BufReader, Read};
+use std::io::{self, BufRead, BufReader, IsTerminal, Read};
 use std::path::{Path, PathBuf};
 
 use bouncekit_core::{Origin, OriginKind};
@@ -74,4 +74,103 @@ pub fn read_all(mut r: impl Read) -> io::Result<Vec<u8>> {
     let mut v = Vec::new();
     r.read_to_end(&mut v)?;
     Ok(v)
+}
+
+/// One unit of parse work: one message of a streamed mbox, or a whole file (which the
+/// parser may still split when it is an mbox read in memory).
+pub struct Job {
+    /// Where its records come from.
+    pub origin: Origin,
+    /// The bytes.
+    pub bytes: Vec<u8>,
+    /// True for a whole file, false for one message of a streamed mbox.
+    pub whole_file: bool,
+}
+
+/// Limits of one batch of jobs: bounds memory on huge mboxes while keeping every core
+/// busy on the batch.
+#[derive(Debug, Clone, Copy)]
+pub struct BatchLimits {
+    /// Jobs per batch at most.
+    pub messages: usize,
+    /// Bytes of jobs held in one batch at most.
+    pub bytes: usize,
+}
+
+/// Reads `files` in order and hands their jobs to `flush` in batches (mbox files are
+/// streamed message by message); `flush` gets every batch, the last one included, and
+/// the batch is cleared after it. Inputs that cannot be opened or read are reported on
+/// stderr and skipped: the return value says whether that happened.
+pub fn for_each_batch(files: &[PathBuf], limits: BatchLimits, mut flush: impl FnMut(&[Job]) -> anyhow::Result<()>) -> anyhow::Result<bool> {
+    let mut failed = false;
+    let mut batch: Vec<Job> = Vec::new();
+    let mut batch_bytes = 0usize;
+    let mut push = |job: Job, batch: &mut Vec<Job>, batch_bytes: &mut usize| -> anyhow::Result<()> {
+        *batch_bytes += job.bytes.len();
+        batch.push(job);
+        if batch.len() >= limits.messages || *batch_bytes >= limits.bytes {
+            flush(batch)?;
+            batch.clear();
+            *batch_bytes = 0;
+        }
+        Ok(())
+    };
+    for path in files {
+        let mut input = match open(path) {
+            Ok(i) => i,
+            Err(e) => {
+                eprintln!("bouncekit: {}: cannot open: {e}", path.display());
+                failed = true;
+                continue;
+            }
+        };
+        let is_mbox = match input.reader.fill_buf() {
+            Ok(head) => bouncekit_mime::is_mbox(head),
+            Err(e) => {
+                eprintln!("bouncekit: {}: cannot read: {e}", path.display());
+                failed = true;
+                continue;
+            }
+        };
+        if is_mbox {
+            let origin = input.origin.clone();
+            for (i, msg) in bouncekit_mime::MboxReader::new(input.reader).enumerate() {
+                match msg {
+                    Ok(bytes) => push(Job { origin: origin.clone(), bytes, whole_file: false }, &mut batch, &mut batch_bytes)?,
+                    Err(e) => {
+                        eprintln!("bouncekit: {}: read error after message {i}: {e}", origin.name);
+                        failed = true;
+                        break;
+                    }
+                }
+            }
+        } else {
+            match read_all(input.reader) {
+                Ok(bytes) => push(Job { origin: input.origin, bytes, whole_file: true }, &mut batch, &mut batch_bytes)?,
+                Err(e) => {
+                    eprintln!("bouncekit: {}: cannot read: {e}", path.display());
+                    failed = true;
+                }
+            }
+        }
+    }
+    drop(push);
+    if !batch.is_empty() {
+        flush(&batch)?;
+    }
+    Ok(failed)
+}
+
+/// A progress bar over the total size of `files`, when stderr is a terminal and the
+/// inputs are larger than `threshold` bytes.
+pub fn progress_bar(files: &[PathBuf], no_progress: bool, threshold: u64) -> Option<indicatif::ProgressBar> {
+    let total: u64 = files.iter().filter_map(|p| std::fs::metadata(p).ok()).map(|m| m.len()).sum();
+    (!no_progress && io::stderr().is_terminal() && total > threshold).then(|| {
+        let b = indicatif::ProgressBar::new(total);
+        b.set_style(
+            indicatif::ProgressStyle::with_template("{bar:40} {bytes}/{total_bytes} {bytes_per_sec} eta {eta}")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        b
+    })
 }

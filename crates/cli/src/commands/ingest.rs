@@ -4,14 +4,11 @@
 //! Each message is ingested atomically under its content id (SHA-256 of its bytes), so
 //! a second run over the same input — or a run after a crash — counts every event once.
 
-use std::io::{self, BufRead, IsTerminal};
 use std::process::ExitCode;
 
-use bouncekit_core::{Origin, Record};
-use bouncekit_mime::MboxReader;
+use bouncekit_core::Record;
 use bouncekit_parse::{Parsed, parse_bytes, parse_message};
 use bouncekit_store::{IngestOutcome, hash::content_id};
-use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 
 use crate::cli::IngestArgs;
@@ -20,17 +17,9 @@ use crate::listing::summary;
 use crate::store_ctx::Ctx;
 
 /// Messages parsed in parallel and committed in one transaction.
-const BATCH_MESSAGES: usize = 256;
-/// Bytes of messages held in one batch at most.
-const BATCH_BYTES: usize = 64 * 1024 * 1024;
+const LIMITS: inputs::BatchLimits = inputs::BatchLimits { messages: 256, bytes: 64 * 1024 * 1024 };
 /// Inputs larger than this in total get a progress bar on a terminal.
 const PROGRESS_BYTES: u64 = 8 * 1024 * 1024;
-
-struct Job {
-    origin: Origin,
-    bytes: Vec<u8>,
-    whole_file: bool,
-}
 
 #[derive(Default)]
 struct Totals {
@@ -52,19 +41,9 @@ pub fn run(ctx: &Ctx, args: &IngestArgs) -> anyhow::Result<ExitCode> {
         eprintln!("bouncekit: {e}");
     }
     let mut failed = !errors.is_empty();
-    let total: u64 = files.iter().filter_map(|p| std::fs::metadata(p).ok()).map(|m| m.len()).sum();
-    let bar = (!args.no_progress && io::stderr().is_terminal() && total > PROGRESS_BYTES).then(|| {
-        let b = ProgressBar::new(total);
-        b.set_style(ProgressStyle::with_template("{bar:40} {bytes}/{total_bytes} {bytes_per_sec} eta {eta}").unwrap_or_else(|_| ProgressStyle::default_bar()));
-        b
-    });
+    let bar = inputs::progress_bar(&files, args.no_progress, PROGRESS_BYTES);
     let mut totals = Totals::default();
-    let mut batch: Vec<Job> = Vec::new();
-    let mut batch_bytes = 0usize;
-    let mut flush = |batch: &mut Vec<Job>, totals: &mut Totals, failed: &mut bool| -> anyhow::Result<()> {
-        if batch.is_empty() {
-            return Ok(());
-        }
+    let unreadable = inputs::for_each_batch(&files, LIMITS, |batch| {
         // Parse in parallel; each parsed message keeps its content id.
         let parsed: Vec<Vec<(String, Parsed)>> = batch
             .par_iter()
@@ -84,7 +63,7 @@ pub fn run(ctx: &Ctx, args: &IngestArgs) -> anyhow::Result<ExitCode> {
             totals.messages += 1;
             if p.records.is_empty() {
                 totals.not_understood += 1;
-                *failed = true;
+                failed = true;
                 for d in &p.diagnostics {
                     eprintln!("bouncekit: {}: {}", d.origin, d.message);
                 }
@@ -105,63 +84,9 @@ pub fn run(ctx: &Ctx, args: &IngestArgs) -> anyhow::Result<ExitCode> {
         if let Some(b) = &bar {
             b.inc(batch.iter().map(|j| j.bytes.len() as u64).sum());
         }
-        batch.clear();
         Ok(())
-    };
-    for path in &files {
-        let mut input = match inputs::open(path) {
-            Ok(i) => i,
-            Err(e) => {
-                eprintln!("bouncekit: {}: cannot open: {e}", path.display());
-                failed = true;
-                continue;
-            }
-        };
-        let head = match input.reader.fill_buf() {
-            Ok(h) => h.to_vec(),
-            Err(e) => {
-                eprintln!("bouncekit: {}: cannot read: {e}", path.display());
-                failed = true;
-                continue;
-            }
-        };
-        if bouncekit_mime::is_mbox(&head) {
-            let origin = input.origin.clone();
-            for (i, msg) in MboxReader::new(input.reader).enumerate() {
-                match msg {
-                    Ok(bytes) => {
-                        batch_bytes += bytes.len();
-                        batch.push(Job { origin: origin.clone(), bytes, whole_file: false });
-                    }
-                    Err(e) => {
-                        eprintln!("bouncekit: {}: read error after message {i}: {e}", origin.name);
-                        failed = true;
-                        break;
-                    }
-                }
-                if batch.len() >= BATCH_MESSAGES || batch_bytes >= BATCH_BYTES {
-                    flush(&mut batch, &mut totals, &mut failed)?;
-                    batch_bytes = 0;
-                }
-            }
-        } else {
-            match inputs::read_all(input.reader) {
-                Ok(bytes) => {
-                    batch_bytes += bytes.len();
-                    batch.push(Job { origin: input.origin, bytes, whole_file: true });
-                }
-                Err(e) => {
-                    eprintln!("bouncekit: {}: cannot read: {e}", path.display());
-                    failed = true;
-                }
-            }
-        }
-        if batch.len() >= BATCH_MESSAGES || batch_bytes >= BATCH_BYTES {
-            flush(&mut batch, &mut totals, &mut failed)?;
-            batch_bytes = 0;
-        }
-    }
-    flush(&mut batch, &mut totals, &mut failed)?;
+    })?;
+    failed |= unreadable;
     if let Some(b) = bar {
         b.finish_and_clear();
     }
