@@ -71,7 +71,7 @@ pub fn parse_reply(input: &str) -> Reply {
         }
     }
     if let (Some(c), Some(s)) = (reply.reply_code, reply.status) {
-        reply.mismatch = c.class() != s.class() && c.class() != 2 && s.class() != 2;
+        reply.mismatch = s.disagrees_with(c);
     }
     reply.text = text;
     reply

@@ -85,6 +85,12 @@ impl StatusCode {
         registry_entry(self).map(|e| e.title)
     }
 
+    /// True when `reply` is a failure of the other class (`550 4.4.7`): such pairs are
+    /// kept and flagged, never silently corrected. Success codes never disagree.
+    pub fn disagrees_with(self, reply: ReplyCode) -> bool {
+        self.class != reply.class() && self.class != 2 && reply.class() != 2
+    }
+
     /// The `X.s.d` form used by the registry for this code's subject and detail.
     pub fn generic(self) -> String {
         format!("X.{}.{}", self.subject, self.detail)

@@ -85,7 +85,7 @@ impl Event {
         let c = classify(&ev);
         let mut r = Record::new(self.recipient);
         apply(&mut r, &c);
-        r.code_mismatch = matches!((self.status, self.reply_code), (Some(s), Some(c)) if s.class() != c.class() && s.class() != 2 && c.class() != 2);
+        r.code_mismatch = matches!((self.status, self.reply_code), (Some(s), Some(c)) if s.disagrees_with(c));
         r.status = self.status;
         r.reply_code = self.reply_code;
         r.diagnostic = self.diagnostic;

@@ -47,7 +47,7 @@ pub(crate) fn build(mail: &Mail, format: &'static str, fragments: Vec<Fragment>,
             apply(&mut r, &c);
             r.status = f.status;
             r.reply_code = f.reply_code;
-            r.code_mismatch = matches!((f.status, f.reply_code), (Some(s), Some(c)) if s.class() != c.class() && s.class() != 2 && c.class() != 2);
+            r.code_mismatch = matches!((f.status, f.reply_code), (Some(s), Some(c)) if s.disagrees_with(c));
             r.diagnostic = collapse_ws(&f.diagnostic);
             r.diagnostic_type = f.diagnostic_type;
             r.remote_mta = f.remote_mta;

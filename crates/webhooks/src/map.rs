@@ -76,7 +76,7 @@ pub(crate) fn finish(provider: Provider, id: &str, verdict: ProviderVerdict, d: 
     };
     r.reply_code = d.reply_code.and_then(|c| u16::try_from(c).ok()).and_then(ReplyCode::new).or(reply.reply_code);
     if let (Some(c), Some(s)) = (r.reply_code, r.status) {
-        r.code_mismatch = c.class() != s.class() && c.class() != 2 && s.class() != 2;
+        r.code_mismatch = s.disagrees_with(c);
     }
     r.diagnostic = text.to_string();
     r.diagnostic_type = (!text.is_empty()).then(|| diagnostic_type.unwrap_or("SMTP").to_string());
