@@ -87,6 +87,12 @@ impl Facts {
     fn before_data(&self) -> bool {
         matches!(self.command.as_deref(), Some("CONN" | "EHLO" | "HELO" | "MAIL" | "RCPT"))
     }
+
+    /// The reply answered the connection or the greeting: nothing about the message,
+    /// its sender or its recipients was known yet.
+    fn at_greeting(&self) -> bool {
+        matches!(self.command.as_deref(), Some("CONN" | "EHLO" | "HELO"))
+    }
 }
 
 /// Decides the reason from status, text, command and DSN action.
@@ -96,6 +102,15 @@ pub fn by_evidence(ev: &Evidence<'_>) -> Reason {
         // A lookup that failed for now ("DNS Error ... Domain name not found" with 4.0.0)
         // is a network problem, not a verdict on the domain.
         by_text.retain(|&r| r != Reason::HostUnknown);
+    }
+    if ev.command.is_some_and(|c| c.eq_ignore_ascii_case("MAIL")) && by_text.contains(&Reason::HostUnknown) {
+        // Before any recipient was named, the domain that does not exist is the sender's:
+        // the envelope sender was refused.
+        by_text.retain(|&r| r != Reason::HostUnknown);
+        if !by_text.contains(&Reason::Rejected) {
+            by_text.push(Reason::Rejected);
+            by_text.sort_by_key(|r| PRECEDENCE.iter().position(|p| p == r));
+        }
     }
     let facts = Facts {
         by_status: ev.status.and_then(status::reason_of),
@@ -116,6 +131,10 @@ pub fn by_evidence(ev: &Evidence<'_>) -> Reason {
     match (facts.by_text.first(), facts.by_status) {
         // "Expired" is the vaguest status meaning (the queue gave up): any phrase beats it.
         (Some(&t), Some(s)) if weak(t) && s != Reason::Expired => s,
+        // Refused at the greeting with only a generic complaint ("too many errors",
+        // "service unavailable"): the server would not talk to this client at all. (A
+        // network failure at that stage, "connection timed out", stays one.)
+        (Some(&Reason::SystemError), None) if facts.at_greeting() => Reason::Blocked,
         (Some(&t), _) => t,
         // A report that is only a delay warning says the queue is still trying.
         (None, _) if is_delay(ev) => Reason::Expired,
@@ -126,7 +145,7 @@ pub fn by_evidence(ev: &Evidence<'_>) -> Reason {
 
 /// Reasons that text finds often as a side note ("try again later", "connection
 /// closed", "queue too long"): the status code's meaning wins over them.
-fn weak(reason: Reason) -> bool {
+pub fn weak(reason: Reason) -> bool {
     matches!(
         reason,
         Reason::SystemError | Reason::NetworkError | Reason::Expired | Reason::SyntaxError | Reason::OnHold | Reason::ContentError
@@ -220,6 +239,19 @@ mod tests {
     #[test]
     fn specific_status_beats_generic_text() {
         assert_eq!(reason("452 4.2.2 try again later", Some("4.2.2"), None), Reason::MailboxFull);
+    }
+
+    #[test]
+    fn a_missing_domain_at_mail_from_is_the_senders() {
+        assert_eq!(reason("553 5.1.0 example.com does not exist", Some("5.1.0"), Some("MAIL")), Reason::Rejected);
+        assert_eq!(reason("553 example.com does not exist", None, Some("DATA")), Reason::HostUnknown);
+    }
+
+    #[test]
+    fn generic_complaint_at_the_greeting_is_a_block() {
+        assert_eq!(reason("421 mx.example.com Error: too many errors", None, Some("CONN")), Reason::Blocked);
+        assert_eq!(reason("421 mx.example.com Error: too many errors", None, Some("DATA")), Reason::SystemError);
+        assert_ne!(reason("421 mx.example.com: connection timed out", None, Some("CONN")), Reason::Blocked);
     }
 
     #[test]

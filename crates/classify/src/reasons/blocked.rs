@@ -76,3 +76,14 @@ pub(crate) const PHRASES: &[&str] = &[
     "your ip has been blocked",
     "ip has been blocked",
 ];
+
+/// Phrases that show the list named is one of links found in the message (URIBL, SURBL),
+/// not one of sending hosts: the refusal judged the content (`spamdetected`).
+pub(crate) const NOT: &[&str] = &[
+    "blacklisted url",
+    "blocklisted url",
+    "blacklisted link",
+    "blocklisted link",
+    "uribl",
+    "surbl",
+];

@@ -46,3 +46,7 @@ pub(crate) const PHRASES: &[&str] = &[
     "illegal host/domain name found",
     "domain has no mx",
 ];
+
+/// Phrases that name an unknown host only right after a domain name
+/// (`553 example.com does not exist`).
+pub(crate) const AFTER_DOMAIN: &[&str] = &["does not exist"];

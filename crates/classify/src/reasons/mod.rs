@@ -6,6 +6,13 @@
 //! [`PRECEDENCE`] wins. The precedence is data and is tested as data: a specific reason
 //! (hasmoved, requireptr) beats a generic one (systemerror) because the generic phrases
 //! ("service unavailable") often surround the specific ones.
+//!
+//! Two kinds of entries are not plain phrases. A reason's `NOT` phrases show that its
+//! own phrases speak of something else (a "blacklisted URL" is a list of links in the
+//! message, not of sending hosts): when one occurs, the reason is not found. A reason's
+//! `AFTER_DOMAIN` phrases count only right after a domain name ("example.com does not
+//! exist" names a domain; "user@example.com does not exist" and "mailbox does not exist"
+//! do not).
 
 use std::sync::LazyLock;
 
@@ -115,19 +122,54 @@ pub(crate) fn phrases(reason: Reason) -> &'static [&'static str] {
     }
 }
 
-/// The compiled automaton and, per pattern, the reason it indicates.
+/// Phrases that show a reason's own phrases speak of something else (see the module
+/// documentation).
+pub(crate) fn not_phrases(reason: Reason) -> &'static [&'static str] {
+    match reason {
+        Reason::Blocked => blocked::NOT,
+        _ => &[],
+    }
+}
+
+/// Phrases of a reason that count only right after a domain name.
+pub(crate) fn after_domain(reason: Reason) -> &'static [&'static str] {
+    match reason {
+        Reason::HostUnknown => hostunknown::AFTER_DOMAIN,
+        _ => &[],
+    }
+}
+
+/// What a pattern of the automaton says when it occurs.
+#[derive(Debug, Clone, Copy)]
+enum Entry {
+    /// The reason's phrase.
+    Phrase(Reason),
+    /// The reason's phrase, if a domain name stands right before it.
+    AfterDomain(Reason),
+    /// The reason is not meant here.
+    Not(Reason),
+}
+
+/// The compiled automaton and, per pattern, what it indicates.
 struct Table {
     automaton: AhoCorasick,
-    reasons: Vec<Reason>,
+    entries: Vec<Entry>,
 }
 
 static TABLE: LazyLock<Table> = LazyLock::new(|| {
     let mut patterns = Vec::new();
-    let mut reasons = Vec::new();
+    let mut entries = Vec::new();
     for &reason in PRECEDENCE {
-        for p in phrases(reason) {
-            patterns.push(*p);
-            reasons.push(reason);
+        let kinds: [(&[&str], Entry); 3] = [
+            (phrases(reason), Entry::Phrase(reason)),
+            (after_domain(reason), Entry::AfterDomain(reason)),
+            (not_phrases(reason), Entry::Not(reason)),
+        ];
+        for (list, entry) in kinds {
+            for p in list {
+                patterns.push(*p);
+                entries.push(entry);
+            }
         }
     }
     let automaton = AhoCorasickBuilder::new()
@@ -135,29 +177,83 @@ static TABLE: LazyLock<Table> = LazyLock::new(|| {
         .match_kind(MatchKind::Standard)
         .build(&patterns)
         .unwrap_or_else(|e| panic!("reason phrase table does not compile: {e}"));
-    Table { automaton, reasons }
+    Table { automaton, entries }
 });
 
-/// Every reason whose phrases occur in `text` (at a word start), as a bit set over
-/// [`PRECEDENCE`] positions.
+/// Every reason whose phrases occur in `text` (at a word start) and that no `NOT` phrase
+/// rules out, in [`PRECEDENCE`] order.
 pub fn matches(text: &str) -> Vec<Reason> {
     let t = &*TABLE;
     let bytes = text.as_bytes();
     let mut found = [false; 64];
+    let mut ruled_out = [false; 64];
     for m in t.automaton.find_overlapping_iter(text) {
         let s = m.start();
         if s > 0 && bytes[s - 1].is_ascii_alphanumeric() && bytes[s].is_ascii_alphanumeric() {
             continue;
         }
-        let r = t.reasons[m.pattern().as_usize()];
+        let (r, set) = match t.entries[m.pattern().as_usize()] {
+            Entry::Phrase(r) => (r, &mut found),
+            Entry::AfterDomain(r) if domain_before(&text[..s]) => (r, &mut found),
+            Entry::AfterDomain(_) => continue,
+            Entry::Not(r) => (r, &mut ruled_out),
+        };
         if let Some(i) = PRECEDENCE.iter().position(|&p| p == r) {
-            found[i] = true;
+            set[i] = true;
         }
     }
-    PRECEDENCE.iter().enumerate().filter(|(i, _)| found[*i]).map(|(_, r)| *r).collect()
+    PRECEDENCE.iter().enumerate().filter(|(i, _)| found[*i] && !ruled_out[*i]).map(|(_, r)| *r).collect()
+}
+
+/// Words that, right before a dotted name, make it a mailbox name (`mailbox john.doe`).
+const MAILBOX_WORDS: &[&str] = &["user", "mailbox", "account", "recipient", "address", "alias", "username", "login"];
+
+/// True when `before` ends in a domain name and one blank: `… example.com `. A name that
+/// is the domain of an address (`user@example.com `), a bare word (`mailbox `) or
+/// introduced as a mailbox (`user john.doe `) is not.
+fn domain_before(before: &str) -> bool {
+    let Some(head) = before.strip_suffix(' ') else {
+        return false;
+    };
+    // By bytes: every byte of a multi-byte character is outside the set, so the index
+    // after the last one is always a character boundary (found by fuzzing).
+    let start = head.bytes().rposition(|b| !(b.is_ascii_alphanumeric() || b == b'.' || b == b'-')).map_or(0, |i| i + 1);
+    let name = &head[start..];
+    if head[..start].ends_with('@') || name.starts_with(['.', '-']) || name.ends_with(['.', '-']) {
+        return false;
+    }
+    let word = head[..start].trim_end().rsplit(|c: char| !c.is_ascii_alphabetic()).next().unwrap_or("");
+    if MAILBOX_WORDS.iter().any(|w| w.eq_ignore_ascii_case(word)) {
+        return false;
+    }
+    let labels: Vec<&str> = name.split('.').collect();
+    let tld = labels.last().copied().unwrap_or("");
+    labels.len() >= 2 && labels.iter().all(|l| !l.is_empty()) && tld.len() >= 2 && tld.bytes().all(|b| b.is_ascii_alphabetic())
 }
 
 /// The highest-precedence reason whose phrases occur in `text`.
 pub fn best(text: &str) -> Option<Reason> {
     matches(text).into_iter().next()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_domain_that_does_not_exist_is_an_unknown_host() {
+        assert_eq!(best("553 example.net does not exist"), Some(Reason::HostUnknown));
+        assert_eq!(best("553 mx.example.co.jp does not exist"), Some(Reason::HostUnknown));
+        assert_eq!(best("553 user@example.net does not exist"), None);
+        assert_eq!(best("553 <user@example.net> does not exist"), None);
+        assert_eq!(best("553 version 1.2 does not exist"), None);
+        assert_eq!(best("550 mailbox john.doe does not exist"), None);
+    }
+
+    #[test]
+    fn a_url_blocklist_is_not_a_host_blocklist() {
+        assert_eq!(best("550 5.7.1 client 192.0.2.1 blacklisted"), Some(Reason::Blocked));
+        assert_eq!(best("550 REJECTED - Blacklisted URL in message (example.com)"), Some(Reason::SpamDetected));
+        assert_eq!(best("554 rejected: message contains a link listed in multi.surbl.org"), Some(Reason::SpamDetected));
+    }
 }

@@ -34,4 +34,6 @@ pub(crate) const PHRASES: &[&str] = &[
     "unauthenticated mail is prohibited",
     "message not accepted for policy reasons",
     "rejected by the recipient's organization policy",
+    // A header the receiver's policy does not accept (malformed, forbidden or missing).
+    "header error",
 ];

@@ -47,4 +47,7 @@ pub(crate) const PHRASES: &[&str] = &[
     "is not a registered gateway user",
     // Exchange Online refusing the whole envelope at end of data.
     "all recipient addresses rejected : access denied",
+    // An ACL refusing the envelope because its sender or recipient address is listed:
+    // the addresses were refused, not the sending host.
+    "sending to/from an address that has been blacklisted",
 ];

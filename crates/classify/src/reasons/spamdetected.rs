@@ -59,4 +59,11 @@ pub(crate) const PHRASES: &[&str] = &[
     "rejected by dspam",
     "cloudmark",
     "probability of spam",
+    // URI blocklists list the links found in messages, not sending hosts.
+    "blacklisted url",
+    "blocklisted url",
+    "blacklisted link",
+    "blocklisted link",
+    "uribl",
+    "surbl",
 ];

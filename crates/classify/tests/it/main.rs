@@ -3,3 +3,4 @@
 mod properties;
 mod replies;
 mod smtp;
+mod fuzzed;

@@ -6,9 +6,11 @@
 //! the domain's administrator picked it for the rule, from SES's templates ("Mailbox
 //! does not exist", "Mailbox full", "Message too large", "Message content rejected") or
 //! with their own text and status code. A template names the rule's purpose; otherwise
-//! the chosen status code says what the administrator meant.
+//! the chosen status code says what the administrator meant, and a code without detail
+//! (`4.3.0`, `5.0.0`) says nothing: unless their own text names a reason, the rule only
+//! said that delivery failed, and the record is held (`onhold`).
 
-use bouncekit_classify::status;
+use bouncekit_classify::{decision, reasons, status};
 use bouncekit_core::Reason;
 use bouncekit_mime::{Mail, dsn};
 
@@ -42,7 +44,8 @@ fn parse(mail: &Mail) -> Option<Vec<Fragment>> {
             .iter()
             .find(|(t, _)| lower.contains(t))
             .map(|(_, r)| *r)
-            .or_else(|| f.status.filter(|s| s.detail() != 0).and_then(status::reason_of));
+            .or_else(|| f.status.filter(|s| s.detail() != 0).and_then(status::reason_of))
+            .or_else(|| reasons::matches(&f.diagnostic).into_iter().all(decision::weak).then_some(Reason::OnHold));
     }
     Some(out)
 }

@@ -20,6 +20,13 @@
 //! remote replies (`<<<` lines). Sendmail 5 and other pre-DSN releases send the
 //! transcript alone (`While talking to host:`); each `NNN <address>... text` line of it is
 //! one failed recipient, explained by the remote reply of its session.
+//!
+//! The transcript shows only the exchange that failed: a session whose `<<<` reply comes
+//! before any `>>>` command was refused at the greeting, and a `>>> QUIT` after it only
+//! closes the session. Outside a remote session, lines such as `mail.local: unknown user:
+//! alice` or `maildrop: maildir over quota.` are the output of the local delivery
+//! program, and the reply line that follows (`554 <alice@…>... Service unavailable`) is
+//! only Sendmail's translation of its exit status: the program's words are the verdict.
 
 use bouncekit_classify::{address, reasons, smtp, status};
 use bouncekit_core::Reason;
@@ -75,6 +82,9 @@ struct Transcript {
     listed: Vec<Failure>,
 }
 
+/// The SMTP command of a session that failed before any command was sent.
+const GREETING: &str = "CONN";
+
 /// One failed recipient the notification names.
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Failure {
@@ -82,6 +92,8 @@ struct Failure {
     diagnostic: String,
     /// The last command sent before the line, in the transcript.
     command: Option<String>,
+    /// What the local delivery program wrote before the line.
+    local: String,
 }
 
 impl Transcript {
@@ -91,6 +103,14 @@ impl Transcript {
         let mut in_list = false;
         // Remote replies of the current session not yet given to a recipient.
         let mut pending = String::new();
+        // Local delivery program output not yet given to a recipient.
+        let mut local = String::new();
+        let mut remote = false;
+        // The host of the current session (`... while talking to mx.example.com.:`).
+        let mut session_host = String::new();
+        // The command the current delivery attempt failed at (none for a host that was
+        // never reached).
+        let mut session_command: Option<String> = None;
         for line in section.lines() {
             let l = line.trim();
             let lower = l.to_ascii_lowercase();
@@ -110,17 +130,45 @@ impl Transcript {
             }
             if lower.starts_with("... while talking to") || lower.starts_with("while talking to") {
                 pending.clear();
+                remote = true;
+                session_command = None;
+                session_host = lower.rsplit("talking to ").next().unwrap_or("").trim_end_matches([':', '.']).to_string();
             } else if let Some(cmd) = l.strip_prefix(">>> ") {
-                t.command = command_word(cmd);
+                let word = command_word(cmd);
+                if word.as_deref() != Some("QUIT") {
+                    t.command = word;
+                    session_command = t.command.clone();
+                }
             } else if let Some(reply) = l.strip_prefix("<<< ") {
+                if remote && session_command.is_none() && !session_host.is_empty() {
+                    // No command sent yet in this session: the greeting was refused.
+                    t.command = Some(GREETING.to_string());
+                    session_command = t.command.clone();
+                }
                 if !t.replies.iter().any(|r| r == reply) {
                     t.replies.push(reply.to_string());
                 }
                 push_words(&mut pending, reply);
+            } else if let Some(host) = host_line(&lower)
+                && host != session_host
+            {
+                // A delivery to another host that failed before any session with it
+                // (`550 example.org (smtp)... 550 Host unknown`): no command was sent.
+                pending.clear();
+                session_host.clear();
+                session_command = None;
+                push_words(&mut t.own, l);
             } else if let Some((rcpt, text)) = failed_line(l) {
+                let local = std::mem::take(&mut local);
                 let mut diagnostic = std::mem::take(&mut pending);
+                if !local.is_empty() {
+                    push_words(&mut diagnostic, &local);
+                }
                 push_words(&mut diagnostic, text);
-                t.failed.push(Failure { recipient: rcpt, diagnostic, command: t.command.clone() });
+                t.failed.push(Failure { recipient: rcpt, diagnostic, command: session_command.clone(), local });
+                push_words(&mut t.own, l);
+            } else if !remote && is_program_line(l) {
+                push_words(&mut local, l);
                 push_words(&mut t.own, l);
             } else if is_own_line(l) {
                 push_words(&mut t.own, l);
@@ -139,12 +187,17 @@ impl Transcript {
         } else if !l.starts_with('(')
             && let Some(a) = address::first_address(l)
         {
-            self.listed.push(Failure { recipient: a, diagnostic: String::new(), command: None });
+            self.listed.push(Failure { recipient: a, diagnostic: String::new(), command: None, local: String::new() });
         }
     }
 
     /// Completes a DSN fragment the way the transcript explains it.
     fn complete(&self, mut f: Fragment) -> Fragment {
+        let local = self.failed.iter().find(|l| l.recipient.eq_ignore_ascii_case(&f.recipient)).map_or("", |l| l.local.as_str());
+        let remote_reply = f.diagnostic_type.as_deref().is_some_and(|t| t != "X-UNIX");
+        if !local.is_empty() && !remote_reply && f.reason.is_none() {
+            f.reason = reasons::best(local);
+        }
         let d = f.diagnostic.trim();
         if (d.is_empty() || d.bytes().all(|b| b.is_ascii_digit())) && !self.own.is_empty() {
             if f.diagnostic_type.as_deref() == Some("X-UNIX") && f.reason.is_none() {
@@ -155,6 +208,9 @@ impl Transcript {
         let replies = self.replies_for(&f.recipient);
         if replies.len() > f.diagnostic.trim().len() {
             f.diagnostic = replies;
+        }
+        if !local.is_empty() && !f.diagnostic.contains(local) {
+            f.diagnostic = format!("{local} {}", f.diagnostic.trim());
         }
         if f.command.is_none() {
             f.command = self.command.clone();
@@ -184,12 +240,14 @@ impl Transcript {
         // Sendmail's closing line (`554 5.0.0 Service unavailable`) carries the status
         // when the remote reply has none.
         let status = smtp::find_codes(&self.own).1;
-        for f in self.listed.iter().chain(&self.failed) {
+        let listed = self.listed.iter().map(|f| (f, self.command.clone()));
+        let failed = self.failed.iter().map(|f| (f, f.command.clone()));
+        for (f, command) in listed.chain(failed) {
             if out.iter().any(|o| o.recipient.eq_ignore_ascii_case(&f.recipient)) {
                 continue;
             }
-            let command = f.command.clone().or_else(|| self.command.clone());
-            out.push(Fragment { diagnostic: f.diagnostic.clone(), command, status, ..Fragment::new(f.recipient.clone()) });
+            let reason = reasons::best(&f.local);
+            out.push(Fragment { diagnostic: f.diagnostic.clone(), command, status, reason, ..Fragment::new(f.recipient.clone()) });
         }
         if out.is_empty() && !self.own.is_empty() {
             out = returned_recipients(mail).into_iter().map(|a| Fragment { diagnostic: self.own.clone(), ..Fragment::new(a) }).collect();
@@ -225,17 +283,31 @@ fn notification(body: &str) -> &str {
     &body[..end]
 }
 
-/// `550 <alice@example.com>... User unknown` → the address and the text after `... `.
+/// `550 <alice@example.com>... User unknown` (Sendmail 8 adds the status code: `550 5.1.1
+/// <alice@…>... User unknown`) → the address and the text after `... `.
 fn failed_line(line: &str) -> Option<(String, &str)> {
     let b = line.as_bytes();
     if b.len() < 5 || !b[..3].iter().all(u8::is_ascii_digit) || b[3] != b' ' || !matches!(b[0], b'4' | b'5') {
         return None;
     }
-    let rest = line.get(4..)?.trim_start();
+    let rest = strip_status(line.get(4..)?.trim_start()).trim_start();
     let rest = rest.strip_prefix('<')?;
     let (addr, after) = rest.split_once(">...")?;
     let rcpt = address::normalize(addr)?;
     Some((rcpt, after.trim()))
+}
+
+/// The host of Sendmail's per-host result line `550 example.org (smtp)... 550 Host
+/// unknown` (lowercase input).
+fn host_line(lower: &str) -> Option<&str> {
+    let b = lower.as_bytes();
+    if b.len() < 5 || !b[..3].iter().all(u8::is_ascii_digit) || b[3] != b' ' {
+        return None;
+    }
+    let (host, rest) = lower[4..].split_once(" (")?;
+    let (mailer, _) = rest.split_once(")... ")?;
+    let plain = |s: &str| !s.is_empty() && s.bytes().all(|c| c.is_ascii_alphanumeric() || matches!(c, b'.' | b'-' | b'[' | b']' | b':'));
+    (plain(host) && plain(mailer)).then_some(host.trim_end_matches('.'))
 }
 
 /// Sendmail's own result lines: `NNN X.Y.Z text`, `<a@b>... Deferred: …`, and the
@@ -244,6 +316,18 @@ fn is_own_line(l: &str) -> bool {
     let b = l.as_bytes();
     let coded = b.len() > 4 && matches!(b[0], b'4' | b'5') && b[..3].iter().all(u8::is_ascii_digit) && b[3] == b' ';
     coded || (l.starts_with('<') && l.contains(">...")) || l.starts_with("Message ") || l.starts_with("Warning: ")
+}
+
+/// Output of a local delivery program: a lowercase program name or path, a colon and a
+/// message (`mail.local: unknown user: alice`, `maildrop: maildir over quota.`).
+fn is_program_line(l: &str) -> bool {
+    let Some((name, rest)) = l.split_once(": ") else {
+        return false;
+    };
+    !rest.trim().is_empty()
+        && name.len() >= 2
+        && name.starts_with(|c: char| c.is_ascii_lowercase() || c == '/')
+        && name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'.' | b'-' | b'_' | b'/'))
 }
 
 /// The command word of a `>>>` line (`RCPT To:<a@b>` → `RCPT`, `MAIL From:` → `MAIL`).
@@ -310,6 +394,29 @@ mod tests {
         assert_eq!(t.failed[0].command.as_deref(), Some("DATA"));
         assert_eq!(t.failed[1].recipient, "b@example.org");
         assert!(t.failed[1].diagnostic.starts_with("550 Host unknown"));
+    }
+
+    #[test]
+    fn a_host_never_reached_has_no_command() {
+        let t = Transcript::read(V5);
+        assert_eq!(t.failed[1].command, None);
+    }
+
+    #[test]
+    fn a_reply_before_any_command_answered_the_greeting() {
+        let t = Transcript::read("----- Transcript of session follows -----\n... while talking to mx.example.net.:\n<<< 554 mx.example.net ESMTP not accepting messages\n>>> QUIT\n<<< 421 4.7.0 mx.example.net Error: too many errors\n554 5.0.0 Service unavailable\n");
+        assert_eq!(t.command.as_deref(), Some("CONN"));
+    }
+
+    #[test]
+    fn local_delivery_program_output_explains_the_recipient() {
+        let t = Transcript::read("----- Transcript of session follows -----\nmail.local: unknown user: alice\n554 <alice@example.net>... Service unavailable\n");
+        assert_eq!(t.failed[0].local, "mail.local: unknown user: alice");
+        let t8 = Transcript::read("----- Transcript of session follows -----\nmail.local: unknown user: bob\n554 5.0.0 <bob@example.net>... Service unavailable\n");
+        assert_eq!(t8.failed[0].local, "mail.local: unknown user: bob");
+        let f = t.complete(Fragment { diagnostic: "554 <alice@example.net>... Service unavailable".into(), ..Fragment::new("alice@example.net") });
+        assert_eq!(f.reason, Some(Reason::UserUnknown));
+        assert_eq!(f.diagnostic, "mail.local: unknown user: alice 554 <alice@example.net>... Service unavailable");
     }
 
     #[test]
