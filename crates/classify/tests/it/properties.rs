@@ -43,14 +43,19 @@ fn time_is_linear_in_input() {
     let unit: String = "550-5.1.1 <a@b.org> 4. 5.7. @@ host x said: 1.2.3.4 ".repeat(200);
     let small = unit.clone();
     let large = unit.repeat(16);
+    // The fastest of several runs: a busy machine only ever adds time, so the minimum is
+    // the measurement least disturbed by other processes.
     let time = |s: &str| {
-        let t = Instant::now();
-        for _ in 0..5 {
-            std::hint::black_box(classify_reply(s));
-        }
-        t.elapsed().as_secs_f64()
+        (0..7)
+            .map(|_| {
+                let t = Instant::now();
+                for _ in 0..5 {
+                    std::hint::black_box(classify_reply(s));
+                }
+                t.elapsed().as_secs_f64()
+            })
+            .fold(f64::INFINITY, f64::min)
     };
-    let _ = time(&small);
     let ts = time(&small).max(1e-5);
     let tl = time(&large);
     assert!(tl / ts < 16.0 * 6.0, "16x input took {:.1}x time", tl / ts);
