@@ -35,7 +35,12 @@ impl Ctx {
     /// The policy in force.
     pub fn policy(&self) -> anyhow::Result<Policy> {
         Ok(match &self.policy {
-            Some(p) => Policy::from_file(p)?,
+            Some(p) => match Policy::from_file(p) {
+                Ok(policy) => policy,
+                // Read errors name the file already; the others name only the section.
+                Err(e @ bouncekit_policy::PolicyError::Io { .. }) => return Err(e.into()),
+                Err(e) => return Err(anyhow::Error::new(e).context(format!("policy file {}", p.display()))),
+            },
             None => Policy::default(),
         })
     }
@@ -44,7 +49,7 @@ impl Ctx {
     pub fn open(&self) -> anyhow::Result<Box<dyn Store>> {
         let target = self.db.clone().unwrap_or_else(|| default_db().to_string_lossy().into_owned());
         let options = Options { policy: self.policy()?, ..Options::default() };
-        bouncekit_store::open(&target, options).with_context(|| format!("cannot open the database {target}"))
+        bouncekit_store::open(&target, options).with_context(|| format!("cannot open the database {}", bouncekit_store::redact(&target)))
     }
 }
 

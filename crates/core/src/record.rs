@@ -29,6 +29,35 @@ pub enum OriginKind {
     Api,
 }
 
+impl OriginKind {
+    /// Every kind, in declaration order.
+    pub const ALL: [OriginKind; 8] = [
+        OriginKind::File,
+        OriginKind::Stdin,
+        OriginKind::Reply,
+        OriginKind::Log,
+        OriginKind::Webhook,
+        OriginKind::Listener,
+        OriginKind::Mailbox,
+        OriginKind::Api,
+    ];
+
+    /// The serialised name (`file`, `stdin`, `reply`, `log`, `webhook`, `listener`,
+    /// `mailbox`, `api`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OriginKind::File => "file",
+            OriginKind::Stdin => "stdin",
+            OriginKind::Reply => "reply",
+            OriginKind::Log => "log",
+            OriginKind::Webhook => "webhook",
+            OriginKind::Listener => "listener",
+            OriginKind::Mailbox => "mailbox",
+            OriginKind::Api => "api",
+        }
+    }
+}
+
 /// The origin of a record: what kind of input and its name (path, URL, event id).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct Origin {

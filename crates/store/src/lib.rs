@@ -5,15 +5,17 @@
 //!   sender alerts, reports, GDPR forget and cleanup;
 //! - [`SqliteStore`] — the embedded implementation: a file created on first use, WAL,
 //!   versioned migrations compiled in (`migrations/sqlite/`, table `schema_version`);
-//! - [`open`] — a store from a path or URL (`sqlite:PATH`; `postgres://` is reserved for
-//!   the PostgreSQL store of a later version).
+//! - [`PgStore`] — the same on PostgreSQL, for several nodes sharing one list
+//!   (`migrations/postgres/`; concurrency, retries and cleanup in [`mod@postgres`]);
+//! - [`open`] — a store from a path or URL (`sqlite:PATH`, `postgres://…`).
 //!
-//! This is the only crate that writes SQL. The statements are portable (`sql.rs`);
-//! what is SQLite's own is in `dialect.rs`, so that a PostgreSQL backend can reuse them.
+//! This is the only crate that writes SQL. The logic is written once ([`SqlStore`], in
+//! `engine.rs`) over a small [`backend`] interface; the statements are portable
+//! (`sql.rs`); what is each database's own is in `dialect.rs` and the two backends.
 //!
 //! **Durability:** an ingest of one message's records is one transaction; an event counts
 //! once it is committed, and re-ingesting the same message (same content id) or the same
-//! webhook event (same event id) changes nothing.
+//! webhook event (same event id) changes nothing — also when two nodes receive it at once.
 //!
 //! ```
 //! use bouncekit_core::{Kind, Reason, Record};
@@ -30,9 +32,12 @@
 //! assert_eq!(check.verdict, CheckVerdict::Suppressed);
 //! ```
 
+pub mod backend;
 mod dialect;
+mod engine;
 pub mod exchange;
 pub mod hash;
+pub mod postgres;
 mod sql;
 mod sqlite;
 pub mod ts;
@@ -44,8 +49,10 @@ use std::sync::Arc;
 use bouncekit_core::Record;
 use bouncekit_policy::{Clock, IncidentState, Policy, Scope, SystemClock, Verdict};
 
-pub use dialect::{MIGRATIONS, Migration, numbered_dollar};
-pub use sqlite::SqliteStore;
+pub use dialect::{MIGRATIONS, Migration, POSTGRES_MIGRATIONS, numbered_dollar};
+pub use engine::SqlStore;
+pub use postgres::{PgBackend, PgStore};
+pub use sqlite::{SqliteBackend, SqliteStore};
 pub use types::*;
 
 /// Why a store operation failed.
@@ -62,8 +69,30 @@ pub enum StoreError {
         /// The error.
         source: std::io::Error,
     },
+    /// PostgreSQL said no.
+    #[error("PostgreSQL: {}", postgres::describe_error(.0))]
+    Postgres(#[from] ::postgres::Error),
+    /// The database cannot be reached (refused, lost, restarting) and the bounded
+    /// retries did not help. Nothing was committed unless `commit_unknown`.
+    #[error("the database {target} is unavailable ({attempts} attempts in {waited_ms} ms): {cause}{}", if *.commit_unknown { "; the connection was lost during COMMIT, so whether the last change was stored is unknown" } else { "" })]
+    Unavailable {
+        /// Which database (no password).
+        target: String,
+        /// Connection attempts made.
+        attempts: u32,
+        /// Time spent, in milliseconds.
+        waited_ms: u64,
+        /// The last failure.
+        cause: String,
+        /// The connection died while COMMIT was under way (a change that is not safe to
+        /// repeat was not repeated).
+        commit_unknown: bool,
+    },
+    /// The URL or connection settings are invalid.
+    #[error("{0}")]
+    Config(String),
     /// The URL names a backend this build does not have.
-    #[error("unsupported database `{0}`: use a file path or sqlite:PATH (PostgreSQL is not available yet)")]
+    #[error("unsupported database `{0}`: use a file path, sqlite:PATH or postgres://…")]
     Unsupported(String),
     /// The database was written by a newer bouncekit.
     #[error("the database has schema version {found}; this bouncekit knows up to {known}: upgrade bouncekit")]
@@ -84,6 +113,24 @@ pub enum StoreError {
     Json(#[from] serde_json::Error),
 }
 
+impl StoreError {
+    /// True when retrying later may succeed: the database is unavailable (PostgreSQL
+    /// down or restarting), busy (SQLite's lock beyond the busy timeout) or kept
+    /// conflicting. Servers answer these with 503 (HTTP) or 451 (SMTP).
+    pub fn is_transient(&self) -> bool {
+        match self {
+            StoreError::Unavailable { .. } => true,
+            StoreError::Sqlite(rusqlite::Error::SqliteFailure(f, _)) => {
+                matches!(f.code, rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+            }
+            StoreError::Postgres(e) => e.code().is_some_and(|c| {
+                *c == ::postgres::error::SqlState::T_R_SERIALIZATION_FAILURE || *c == ::postgres::error::SqlState::T_R_DEADLOCK_DETECTED
+            }),
+            _ => false,
+        }
+    }
+}
+
 /// How to open a store.
 #[derive(Clone)]
 pub struct Options {
@@ -91,9 +138,10 @@ pub struct Options {
     pub policy: Policy,
     /// Where "now" comes from.
     pub clock: Arc<dyn Clock>,
-    /// `synchronous=FULL` instead of `NORMAL`: with WAL, `NORMAL` loses no committed
-    /// transaction when the process dies, only (possibly the last ones) on power loss;
-    /// `FULL` syncs every commit.
+    /// SQLite: `synchronous=FULL` instead of `NORMAL`: with WAL, `NORMAL` loses no
+    /// committed transaction when the process dies, only (possibly the last ones) on
+    /// power loss; `FULL` syncs every commit. (PostgreSQL: the server's
+    /// `synchronous_commit` decides.)
     pub sync_full: bool,
 }
 
@@ -120,8 +168,8 @@ pub enum Bucket {
     Month,
 }
 
-/// Everything bouncekit remembers. Implemented by [`SqliteStore`]; a PostgreSQL store
-/// implements the same trait. Methods take `&mut self`: a store is one connection.
+/// Everything bouncekit remembers. Implemented by [`SqliteStore`] and [`PgStore`] (one
+/// logic, [`SqlStore`]). Methods take `&mut self`: a store is one connection.
 pub trait Store: Send {
     /// Ingests the records of one message (or one webhook event) in one transaction:
     /// each record becomes an event unless its dedupe key is stored already, the policy
@@ -162,6 +210,9 @@ pub trait Store: Send {
     /// Idempotent: a row identical to what is stored changes nothing.
     fn import(&mut self, rows: &[(u64, Suppression)], actor: &str) -> Result<ImportOutcome, StoreError>;
 
+    /// Stored events matching the filter, newest first.
+    fn events(&mut self, filter: &EventFilter) -> Result<Vec<StoredEvent>, StoreError>;
+
     /// Per-domain statistics since an instant, busiest first.
     fn domains(&mut self, since: i64, limit: usize) -> Result<Vec<DomainStat>, StoreError>;
 
@@ -201,12 +252,39 @@ pub trait Store: Send {
     fn schema_version(&mut self) -> Result<i64, StoreError>;
 }
 
-/// Opens the store a path or URL names: a file path, `sqlite:PATH`, `sqlite://PATH` or
-/// `sqlite::memory:`. The file and its directory are created on first use.
+/// `target` fit for logs and errors: a PostgreSQL URL without its password
+/// (`postgres://user:***@host/db`, `password=***`); anything else as it is.
+pub fn redact(target: &str) -> String {
+    let t = target.trim();
+    if !(t.starts_with("postgres://") || t.starts_with("postgresql://")) {
+        return t.to_string();
+    }
+    let mut out = t.to_string();
+    let scheme_end = out.find("://").map_or(0, |i| i + 3);
+    let authority_end = out[scheme_end..].find(['/', '?']).map_or(out.len(), |i| scheme_end + i);
+    if let Some(at) = out[scheme_end..authority_end].rfind('@').map(|i| scheme_end + i)
+        && let Some(colon) = out[scheme_end..at].find(':').map(|i| scheme_end + i)
+    {
+        out.replace_range(colon + 1..at, "***");
+    }
+    if let Some(q) = out.find('?') {
+        let query: Vec<String> = out[q + 1..]
+            .split('&')
+            .map(|kv| if kv.to_ascii_lowercase().starts_with("password=") { "password=***".to_string() } else { kv.to_string() })
+            .collect();
+        out.replace_range(q + 1.., &query.join("&"));
+    }
+    out
+}
+
+/// Opens the store a path or URL names: a file path, `sqlite:PATH`, `sqlite://PATH`,
+/// `sqlite::memory:`, or a PostgreSQL URL (`postgres://user@host:port/database`,
+/// `postgresql://…`). A SQLite file and its directory are created on first use; a
+/// PostgreSQL database must exist (its tables are created on first use).
 pub fn open(target: &str, options: Options) -> Result<Box<dyn Store>, StoreError> {
     let t = target.trim();
     if t.starts_with("postgres://") || t.starts_with("postgresql://") {
-        return Err(StoreError::Unsupported(t.to_string()));
+        return Ok(Box::new(PgStore::connect(t, options)?));
     }
     let path = t.strip_prefix("sqlite://").or_else(|| t.strip_prefix("sqlite:")).unwrap_or(t);
     if path == ":memory:" {

@@ -1,15 +1,19 @@
 //! Every SQL statement the store runs, in portable SQL: `?N` placeholders (rewritten to
 //! `$N` for PostgreSQL by [`crate::dialect::numbered_dollar`]), `INSERT … ON CONFLICT`,
 //! `RETURNING`, `CASE` instead of `MAX(a, b)`/`GREATEST`, integer arithmetic on Unix
-//! seconds. What is SQLite's own (pragmas, vacuum, migrations' key columns) lives in
-//! `dialect.rs` and `migrations/sqlite/`.
+//! seconds, `CAST(… AS BIGINT)` where PostgreSQL would widen. The same text runs on SQLite
+//! and PostgreSQL; what is each database's own (pragmas, vacuum, advisory locks, key
+//! columns) lives in `dialect.rs`, the backends and `migrations/{sqlite,postgres}/`.
 
 /// Is an event with this dedupe key stored?
 pub const EVENT_EXISTS: &str = "SELECT 1 FROM events WHERE dedupe_key = ?1";
 
 /// Stores an event.
-pub const EVENT_INSERT: &str = "INSERT INTO events (dedupe_key, at, ingested_at, address, domain, scope, kind, reason, status_code, reply_code, incident_class, rule, effects, origin, format, record) \
-     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16) RETURNING id";
+pub const EVENT_INSERT: &str = "INSERT INTO events (dedupe_key, at, ingested_at, address, domain, scope, kind, reason, status_code, reply_code, incident_class, rule, effects, origin, format, record, source) \
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17) RETURNING id";
+
+/// Columns of an event row, in the order the event reader reads them.
+pub const EVENT_COLUMNS: &str = "id, at, ingested_at, address, domain, scope, kind, reason, status_code, reply_code, rule, effects, origin, format, record, source";
 
 /// Soft-bounce history of an address in a scope since an instant.
 pub const SOFT_HISTORY: &str = "SELECT at FROM soft_bounces WHERE address = ?1 AND scope = ?2 AND at > ?3";
@@ -90,6 +94,15 @@ pub const CHECK: &str = "SELECT scope, kind, reason, expires_at FROM suppression
      WHERE address = ?1 AND scope IN ('global', ?2) AND status = 'active' AND (expires_at IS NULL OR expires_at > ?3) \
      ORDER BY CASE WHEN expires_at IS NULL THEN 0 ELSE 1 END LIMIT 1";
 
+/// The check of many addresses at once: suppressions in force in the global scope or
+/// the asked one (`?1`; `?2` is now) for the addresses of an `IN (?3, …)` list appended
+/// to this text.
+pub const CHECK_IN_PREFIX: &str = "SELECT address, scope, kind, reason, expires_at FROM suppressions \
+     WHERE status = 'active' AND scope IN ('global', ?1) AND (expires_at IS NULL OR expires_at > ?2) AND address";
+
+/// Tombstones among the hashes of an `IN (?1, …)` list appended to this text.
+pub const TOMBSTONE_IN_PREFIX: &str = "SELECT hash FROM tombstones WHERE hash";
+
 /// Active suppressions (any scope), to choose the bulk-check strategy.
 pub const ACTIVE_COUNT: &str = "SELECT COUNT(*) FROM suppressions WHERE status = 'active'";
 
@@ -146,7 +159,9 @@ pub const DOMAIN_STAT: &str = "INSERT INTO domain_stats (domain, day, total, har
        other = domain_stats.other + excluded.other";
 
 /// Domains by events since a day.
-pub const DOMAINS: &str = "SELECT domain, SUM(total), SUM(hard), SUM(soft), SUM(block), SUM(complaint), SUM(delivered), SUM(other) \
+/// (PostgreSQL sums integers as NUMERIC: the casts keep them integers everywhere.)
+pub const DOMAINS: &str = "SELECT domain, CAST(SUM(total) AS BIGINT), CAST(SUM(hard) AS BIGINT), CAST(SUM(soft) AS BIGINT), CAST(SUM(block) AS BIGINT), \
+     CAST(SUM(complaint) AS BIGINT), CAST(SUM(delivered) AS BIGINT), CAST(SUM(other) AS BIGINT) \
      FROM domain_stats WHERE day >= ?1 GROUP BY domain ORDER BY SUM(total) DESC, domain LIMIT ?2";
 
 /// Writes the audit log.
@@ -173,6 +188,12 @@ pub const TOMBSTONE_EXISTS: &str = "SELECT 1 FROM tombstones WHERE hash = ?1";
 
 /// How many tombstones?
 pub const TOMBSTONE_COUNT: &str = "SELECT COUNT(*) FROM tombstones";
+
+/// The applied schema version.
+pub const SCHEMA_VERSION: &str = "SELECT COALESCE(MAX(version), 0) FROM schema_version";
+
+/// Records an applied migration.
+pub const SCHEMA_VERSION_INSERT: &str = "INSERT INTO schema_version (version, name, applied_at) VALUES (?1, ?2, ?3)";
 
 /// Reads a meta value.
 pub const META_GET: &str = "SELECT value FROM meta WHERE key = ?1";

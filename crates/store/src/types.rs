@@ -414,6 +414,9 @@ pub struct CleanupOutcome {
     pub alerts_resolved: u64,
     /// True when the database was vacuumed.
     pub vacuumed: bool,
+    /// True when nothing was done because another node was running cleanup (several
+    /// nodes on one PostgreSQL database clean up one at a time).
+    pub skipped: bool,
 }
 
 /// What an import did.
@@ -438,4 +441,67 @@ pub struct RowError {
     pub row: u64,
     /// What is wrong.
     pub message: String,
+}
+
+/// Which events [`Store::events`](crate::Store::events) lists. Empty fields match all.
+#[derive(Debug, Clone, Default)]
+pub struct EventFilter {
+    /// Only this (normalised) address.
+    pub address: Option<String>,
+    /// Only this domain.
+    pub domain: Option<String>,
+    /// Only this kind (`hard`, `soft`, `block`…).
+    pub kind: Option<String>,
+    /// Only this reason.
+    pub reason: Option<String>,
+    /// Only events from this kind of input (`file`, `stdin`, `log`, `webhook`,
+    /// `listener`, `mailbox`, `api`…: [`OriginKind`](bouncekit_core::OriginKind) names).
+    pub source: Option<String>,
+    /// Only events at or after this instant (Unix seconds).
+    pub since: Option<i64>,
+    /// Only events before this instant.
+    pub until: Option<i64>,
+    /// Only events with an id below this: the paging cursor, newest first.
+    pub before_id: Option<i64>,
+    /// Only the event with this id.
+    pub id: Option<i64>,
+    /// At most this many (0: 100).
+    pub limit: usize,
+}
+
+/// One stored event: a record and the decision the policy took on it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StoredEvent {
+    /// The event's id (increasing; the paging cursor).
+    pub id: i64,
+    /// When it happened (Unix seconds).
+    pub at: i64,
+    /// When it was stored.
+    pub ingested_at: i64,
+    /// The normalised recipient.
+    pub address: String,
+    /// Its domain.
+    pub domain: String,
+    /// Its scope.
+    pub scope: String,
+    /// hard, soft, block, complaint, auto_reply, delivered or undetermined.
+    pub kind: String,
+    /// The reason.
+    pub reason: String,
+    /// The enhanced status code.
+    pub status_code: Option<String>,
+    /// The reply code.
+    pub reply_code: Option<String>,
+    /// The policy rule that decided it.
+    pub rule: String,
+    /// The effects applied (a JSON array).
+    pub effects: serde_json::Value,
+    /// The input it came from (a path, a mailbox URL, an event id…).
+    pub origin: String,
+    /// What kind of input that is (an [`OriginKind`](bouncekit_core::OriginKind) name).
+    pub source: String,
+    /// The format that produced it.
+    pub format: String,
+    /// The full record (JSON).
+    pub record: serde_json::Value,
 }

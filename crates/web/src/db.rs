@@ -1,7 +1,8 @@
 //! [`Db`]: the synchronous store behind the async server.
 //!
 //! **Concurrency.** [`Store`] is synchronous and takes `&mut self`: one store is one
-//! SQLite connection. The server therefore keeps
+//! database connection (SQLite, or PostgreSQL for several nodes). The server therefore
+//! keeps
 //!
 //! - one **writer** connection behind a mutex — SQLite admits one writer at a time
 //!   anyway, and ingest, suppression changes, imports and forget all go through it;
@@ -14,16 +15,11 @@
 //! connections. A reader is picked round-robin, skipping busy ones (`try_lock`); when all
 //! are busy the caller waits for its round-robin pick. An in-memory database cannot be
 //! shared between connections, so there the pool is the writer alone.
-//!
-//! `GET /v1/events` needs a listing the [`Store`] trait does not have yet; until it has,
-//! [`EventsReader`] reads the `events` table through a read-only connection of its own
-//! (see its docs).
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use bouncekit_store::{Options, Store, StoreError};
-use rusqlite::{OpenFlags, OptionalExtension, params_from_iter};
 use serde::Serialize;
 use serde_json::Value;
 use utoipa::ToSchema;
@@ -42,8 +38,6 @@ pub struct Db {
     readers: Arc<[Shared]>,
     /// Round-robin position among the readers.
     next: Arc<AtomicUsize>,
-    /// The events listing adapter; `None` for in-memory databases.
-    events: Option<Arc<EventsReader>>,
 }
 
 impl std::fmt::Debug for Db {
@@ -66,19 +60,17 @@ impl Db {
         let writer = bouncekit_store::open(target, options.clone())?;
         let path = file_path(target);
         let mut pool: Vec<Shared> = Vec::new();
-        let mut events = None;
-        if let Some(p) = &path {
+        if path.is_some() {
             for _ in 0..readers.max(1) {
                 pool.push(Arc::new(Mutex::new(bouncekit_store::open(target, options.clone())?)));
             }
-            events = Some(Arc::new(EventsReader::open(p)?));
         }
-        Ok(Db { writer: Arc::new(Mutex::new(writer)), readers: pool.into(), next: Arc::new(AtomicUsize::new(0)), events })
+        Ok(Db { writer: Arc::new(Mutex::new(writer)), readers: pool.into(), next: Arc::new(AtomicUsize::new(0)) })
     }
 
     /// Wraps one store (tests, in-memory use): reads and writes share it.
     pub fn from_store(store: Box<dyn Store>) -> Self {
-        Db { writer: Arc::new(Mutex::new(store)), readers: Arc::new([]), next: Arc::new(AtomicUsize::new(0)), events: None }
+        Db { writer: Arc::new(Mutex::new(store)), readers: Arc::new([]), next: Arc::new(AtomicUsize::new(0)) }
     }
 
     fn lock(m: &Shared) -> MutexGuard<'_, Box<dyn Store>> {
@@ -139,10 +131,6 @@ impl Db {
         f(g.as_mut())
     }
 
-    /// The events listing adapter, when the database is a file.
-    pub fn events(&self) -> Option<Arc<EventsReader>> {
-        self.events.clone()
-    }
 }
 
 /// Runs `f` on the blocking pool; a panic becomes a 500 (logged, not sent).
@@ -185,8 +173,11 @@ pub struct EventRow {
     /// The effects applied (JSON array).
     #[schema(value_type = Object)]
     pub effects: Value,
-    /// Where it came from (`webhook`, `listener`, `api`…).
+    /// The input it came from (a path, a mailbox URL, a webhook event id…).
     pub origin: String,
+    /// What kind of input: `file`, `stdin`, `reply`, `log`, `webhook`, `listener`,
+    /// `mailbox` or `api`.
+    pub source: String,
     /// The format that produced it.
     pub format: String,
     /// The full record.
@@ -194,112 +185,27 @@ pub struct EventRow {
     pub record: Value,
 }
 
-/// Which events to list.
-#[derive(Debug, Clone, Default)]
-pub struct EventFilter {
-    /// Only this (normalised) address.
-    pub address: Option<String>,
-    /// Only this domain.
-    pub domain: Option<String>,
-    /// Only this kind.
-    pub kind: Option<String>,
-    /// Only this reason.
-    pub reason: Option<String>,
-    /// Only events at or after this instant.
-    pub since: Option<i64>,
-    /// Only events before this instant.
-    pub until: Option<i64>,
-    /// Only events with an id below this (the cursor).
-    pub before_id: Option<i64>,
-    /// At most this many.
-    pub limit: usize,
-}
 
-/// **Adapter** for `GET /v1/events`: the [`Store`] trait has no event listing yet, so
-/// this reads the store's `events` table through a connection opened read-only
-/// (`SQLITE_OPEN_READ_ONLY`): it cannot change anything, and it reads only the columns
-/// of schema version 1. Replace it with `Store::events` when the store offers one.
-pub struct EventsReader {
-    conn: Mutex<rusqlite::Connection>,
-}
-
-impl std::fmt::Debug for EventsReader {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("EventsReader").finish_non_exhaustive()
-    }
-}
-
-impl EventsReader {
-    /// Opens the database file read-only.
-    pub fn open(path: &str) -> Result<Self, StoreError> {
-        let conn = rusqlite::Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
-        conn.busy_timeout(std::time::Duration::from_secs(5))?;
-        Ok(EventsReader { conn: Mutex::new(conn) })
-    }
-
-    /// Events matching `f`, newest first.
-    pub fn list(&self, f: &EventFilter) -> Result<Vec<EventRow>, StoreError> {
-        let conn = self.conn.lock().unwrap_or_else(PoisonError::into_inner);
-        let mut q = String::from(
-            "SELECT id, at, ingested_at, address, domain, scope, kind, reason, status_code, reply_code, rule, effects, origin, format, record FROM events WHERE 1 = 1",
-        );
-        let mut p: Vec<rusqlite::types::Value> = Vec::new();
-        let mut cond = |q: &mut String, c: &str, v: rusqlite::types::Value| {
-            p.push(v);
-            q.push_str(&format!(" AND {c} ?{}", p.len()));
-        };
-        use rusqlite::types::Value as V;
-        if let Some(a) = &f.address {
-            cond(&mut q, "address =", V::Text(a.clone()));
+impl From<bouncekit_store::StoredEvent> for EventRow {
+    fn from(e: bouncekit_store::StoredEvent) -> Self {
+        use bouncekit_policy::time::format_rfc3339;
+        EventRow {
+            id: e.id,
+            at: format_rfc3339(e.at),
+            ingested_at: format_rfc3339(e.ingested_at),
+            address: e.address,
+            domain: e.domain,
+            scope: e.scope,
+            kind: e.kind,
+            reason: e.reason,
+            status_code: e.status_code,
+            reply_code: e.reply_code,
+            rule: e.rule,
+            effects: e.effects,
+            origin: e.origin,
+            source: e.source,
+            format: e.format,
+            record: e.record,
         }
-        if let Some(d) = &f.domain {
-            cond(&mut q, "domain =", V::Text(d.clone()));
-        }
-        if let Some(k) = &f.kind {
-            cond(&mut q, "kind =", V::Text(k.clone()));
-        }
-        if let Some(r) = &f.reason {
-            cond(&mut q, "reason =", V::Text(r.clone()));
-        }
-        if let Some(t) = f.since {
-            cond(&mut q, "at >=", V::Integer(t));
-        }
-        if let Some(t) = f.until {
-            cond(&mut q, "at <", V::Integer(t));
-        }
-        if let Some(id) = f.before_id {
-            cond(&mut q, "id <", V::Integer(id));
-        }
-        q.push_str(&format!(" ORDER BY id DESC LIMIT {}", f.limit.max(1)));
-        let mut st = conn.prepare(&q)?;
-        let rows = st.query_map(params_from_iter(p.iter()), |r| {
-            let ts = |i: usize| -> rusqlite::Result<String> { Ok(bouncekit_policy::time::format_rfc3339(r.get(i)?)) };
-            let effects: String = r.get(11)?;
-            let record: String = r.get(14)?;
-            Ok(EventRow {
-                id: r.get(0)?,
-                at: ts(1)?,
-                ingested_at: ts(2)?,
-                address: r.get(3)?,
-                domain: r.get(4)?,
-                scope: r.get(5)?,
-                kind: r.get(6)?,
-                reason: r.get(7)?,
-                status_code: r.get(8)?,
-                reply_code: r.get(9)?,
-                rule: r.get(10)?,
-                effects: serde_json::from_str(&effects).unwrap_or(Value::Array(Vec::new())),
-                origin: r.get(12)?,
-                format: r.get(13)?,
-                record: serde_json::from_str(&record).unwrap_or(Value::Null),
-            })
-        })?;
-        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
-    }
-
-    /// True when the database answers (for `/readyz`).
-    pub fn ping(&self) -> bool {
-        let conn = self.conn.lock().unwrap_or_else(PoisonError::into_inner);
-        conn.query_row("SELECT 1", [], |r| r.get::<_, i64>(0)).optional().is_ok()
     }
 }

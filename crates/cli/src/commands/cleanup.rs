@@ -18,6 +18,7 @@ pub fn run(ctx: &Ctx, a: &CleanupArgs) -> anyhow::Result<ExitCode> {
         ("incidents_aged_out", o.incidents_aged_out.to_string()),
         ("alerts_resolved", o.alerts_resolved.to_string()),
         ("vacuumed", o.vacuumed.to_string()),
+        ("skipped", o.skipped.to_string()),
     ])
     .print(a.format)?;
     Ok(ExitCode::SUCCESS)

@@ -2,7 +2,7 @@
 
 use bouncekit_core::{Kind, Reason};
 use bouncekit_store::exchange::{read_csv, read_json, write_csv, write_json};
-use bouncekit_store::{Store, Suppression, SuppressionFilter};
+use bouncekit_store::{Suppression, SuppressionFilter};
 
 use crate::support::*;
 
@@ -18,9 +18,8 @@ fn good(rows: Vec<(u64, Result<Suppression, bouncekit_store::RowError>)>) -> (Ve
     (ok, bad)
 }
 
-#[test]
-fn export_then_import_elsewhere_round_trips_and_is_idempotent() {
-    let (mut a, _) = store();
+fn export_then_import_elsewhere_round_trips_and_is_idempotent(db: Db) {
+    let (mut a, _) = store(db);
     a.ingest(Some("m"), &[rec("a@example.com", Kind::Hard, Reason::UserUnknown, "5.1.1"), rec("b@example.com", Kind::Complaint, Reason::Feedback, "")]).expect("ingest");
     let mut all = a.suppressions(&SuppressionFilter::default()).expect("list");
     all.sort_by(|x, y| x.address.cmp(&y.address));
@@ -30,7 +29,7 @@ fn export_then_import_elsewhere_round_trips_and_is_idempotent() {
         let rows = if format == "csv" { read_csv(&buf[..]).expect("read") } else { read_json(&buf[..]).expect("read") };
         let (ok, bad) = good(rows);
         assert!(bad.is_empty(), "{format}: {bad:?}");
-        let (mut b, _) = store();
+        let (mut b, _) = store(db);
         let first = b.import(&ok, "importer").expect("import");
         assert_eq!((first.inserted, first.updated, first.unchanged), (2, 0, 0), "{format}");
         let again = b.import(&ok, "importer").expect("import");
@@ -41,13 +40,12 @@ fn export_then_import_elsewhere_round_trips_and_is_idempotent() {
     }
 }
 
-#[test]
-fn bad_rows_are_reported_with_their_numbers() {
+fn bad_rows_are_reported_with_their_numbers(db: Db) {
     let csv = "email,scope,kind,expires_at\nok@example.com,,,\nnot-an-address,,,\nfine@example.com,list:,,\nlate@example.com,,,tomorrow\nk@example.com,,nosuchkind,\n";
     let (ok, bad) = good(read_csv(csv.as_bytes()).expect("csv"));
     assert_eq!(bad.iter().map(|e| e.row).collect::<Vec<_>>(), [3, 4]);
     assert!(bad[0].message.contains("scope") && bad[1].message.contains("expires_at"), "{bad:?}");
-    let (mut s, _) = store();
+    let (mut s, _) = store(db);
     let o = s.import(&ok, "me").expect("import");
     assert_eq!(o.inserted, 1);
     assert_eq!(o.errors.iter().map(|e| (e.row, e.message.as_str())).collect::<Vec<_>>(), [(2, "`not-an-address` is not an email address"), (5, "unknown kind `nosuchkind`")]);
@@ -56,3 +54,5 @@ fn bad_rows_are_reported_with_their_numbers() {
     assert_eq!((ok.len(), bad[0].row), (1, 2));
     assert!(read_csv("scope\nglobal\n".as_bytes()).is_err(), "a CSV without an address column is refused whole");
 }
+
+crate::support::both!(export_then_import_elsewhere_round_trips_and_is_idempotent, bad_rows_are_reported_with_their_numbers);

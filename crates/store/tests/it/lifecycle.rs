@@ -6,9 +6,8 @@ use bouncekit_store::{Bucket, CheckVerdict, NewSuppression, ReportBy, SqliteStor
 
 use crate::support::*;
 
-#[test]
-fn reingesting_the_same_message_changes_nothing() {
-    let (mut s, _) = store();
+fn reingesting_the_same_message_changes_nothing(db: Db) {
+    let (mut s, _) = store(db);
     let recs = vec![rec("a@example.com", Kind::Hard, Reason::UserUnknown, "5.1.1"), rec("b@example.com", Kind::Soft, Reason::MailboxFull, "4.2.2")];
     let first = s.ingest(Some("msg-1"), &recs).expect("ingest");
     assert_eq!((first.new_events, first.suppressed, first.counted), (2, 1, 1));
@@ -25,9 +24,8 @@ fn reingesting_the_same_message_changes_nothing() {
     assert_eq!(two.new_events, 2);
 }
 
-#[test]
-fn checks_answer_from_global_and_the_asked_scope() {
-    let (mut s, _) = store();
+fn checks_answer_from_global_and_the_asked_scope(db: Db) {
+    let (mut s, _) = store(db);
     let mut r = rec("Tenant@Example.com", Kind::Complaint, Reason::Feedback, "");
     r.scope = Some("tenant:acme".into());
     s.ingest(Some("m1"), &[r, rec("global@example.com", Kind::Hard, Reason::UserUnknown, "5.1.1")]).expect("ingest");
@@ -43,9 +41,8 @@ fn checks_answer_from_global_and_the_asked_scope() {
     assert!(s.check("tenant@example.com", &Scope::Global).expect("check").is_allowed());
 }
 
-#[test]
-fn three_soft_bounces_suppress_for_a_week_and_a_delivery_resets() {
-    let (mut s, clock) = store();
+fn three_soft_bounces_suppress_for_a_week_and_a_delivery_resets(db: Db) {
+    let (mut s, clock) = store(db);
     let soft = |n: &str| (n.to_string(), rec("full@example.com", Kind::Soft, Reason::MailboxFull, "4.2.2"));
     for (i, (id, r)) in [soft("1"), soft("2")].into_iter().enumerate() {
         s.ingest(Some(&id), &[r]).expect("ingest");
@@ -82,9 +79,8 @@ impl NowForTest for bouncekit_policy::FixedClock {
     }
 }
 
-#[test]
-fn blocks_alert_per_provider_and_never_suppress() {
-    let (mut s, _) = store();
+fn blocks_alert_per_provider_and_never_suppress(db: Db) {
+    let (mut s, _) = store(db);
     let mut r1 = rec("a@gmail.com", Kind::Block, Reason::Blocked, "5.7.1");
     r1.diagnostic = "550 5.7.1 blocked".into();
     let r2 = rec("b@googlemail.com", Kind::Block, Reason::Blocked, "5.7.1");
@@ -98,9 +94,8 @@ fn blocks_alert_per_provider_and_never_suppress() {
     assert!(s.check("a@gmail.com", &Scope::Global).expect("check").is_allowed());
 }
 
-#[test]
-fn a_domain_incident_holds_releases_and_closes() {
-    let (mut s, clock) = store();
+fn a_domain_incident_holds_releases_and_closes(db: Db) {
+    let (mut s, clock) = store(db);
     // Four recipients fail with 5.3.0: each is suppressed (below the threshold).
     for i in 0..4 {
         s.ingest(Some(&format!("m{i}")), &[rec(&format!("u{i}@broken.example"), Kind::Hard, Reason::SystemError, "5.3.0")]).expect("ingest");
@@ -131,9 +126,8 @@ fn a_domain_incident_holds_releases_and_closes() {
     assert_eq!((d[0].domain.as_str(), d[0].total, d[0].hard, d[0].soft), ("broken.example", 7, 6, 1));
 }
 
-#[test]
-fn a_delivery_closes_an_incident_and_cleanup_ages_one_out() {
-    let (mut s, clock) = store_with("[incident]\nmin_recipients = 2");
+fn a_delivery_closes_an_incident_and_cleanup_ages_one_out(db: Db) {
+    let (mut s, clock) = store_with(db, "[incident]\nmin_recipients = 2");
     s.ingest(Some("a"), &[rec("a@down.example", Kind::Soft, Reason::NetworkError, "4.4.1"), rec("b@down.example", Kind::Soft, Reason::NetworkError, "4.4.1")]).expect("ingest");
     assert_eq!(s.incidents(false).expect("incidents").len(), 1);
     let o = s.ingest(Some("d"), &[rec("a@down.example", Kind::Delivered, Reason::Delivered, "2.0.0")]).expect("ingest");
@@ -147,9 +141,8 @@ fn a_delivery_closes_an_incident_and_cleanup_ages_one_out() {
     assert!(s.incidents(false).expect("incidents").is_empty());
 }
 
-#[test]
-fn manual_add_remove_and_the_audit_log() {
-    let (mut s, _) = store();
+fn manual_add_remove_and_the_audit_log(db: Db) {
+    let (mut s, _) = store(db);
     let n = NewSuppression { address: "Manual@Example.com".into(), scope: Scope::List("news".into()), note: Some("asked us".into()), ..Default::default() };
     let row = s.add(&n, "alice").expect("add");
     assert_eq!((row.address.as_str(), row.kind.as_str(), row.source.as_str()), ("manual@example.com", "manual", "manual"));
@@ -166,9 +159,8 @@ fn manual_add_remove_and_the_audit_log() {
     assert!(!s.check("manual@example.com", &Scope::List("news".into())).expect("check").is_allowed());
 }
 
-#[test]
-fn forget_deletes_everything_and_a_tombstone_keeps_suppressing() {
-    let (mut s, _) = store();
+fn forget_deletes_everything_and_a_tombstone_keeps_suppressing(db: Db) {
+    let (mut s, _) = store(db);
     s.ingest(Some("m"), &[rec("who@example.com", Kind::Hard, Reason::UserUnknown, "5.1.1"), rec("keep@example.com", Kind::Hard, Reason::UserUnknown, "5.1.1")]).expect("ingest");
     s.add(&NewSuppression { address: "who@example.com".into(), scope: Scope::List("x".into()), ..Default::default() }, "alice").expect("add");
     let o = s.forget("WHO@example.com", true, "dpo").expect("forget");
@@ -183,9 +175,8 @@ fn forget_deletes_everything_and_a_tombstone_keeps_suppressing() {
     assert_eq!(s.counts().expect("counts").events, 0);
 }
 
-#[test]
-fn report_groups_by_period_and_key() {
-    let (mut s, _) = store();
+fn report_groups_by_period_and_key(db: Db) {
+    let (mut s, _) = store(db);
     let mut recs = Vec::new();
     for (i, (k, r)) in [(Kind::Hard, Reason::UserUnknown), (Kind::Hard, Reason::UserUnknown), (Kind::Soft, Reason::MailboxFull), (Kind::Block, Reason::Blocked)].into_iter().enumerate() {
         let mut x = rec(&format!("r{i}@example.com"), k, r, "");
@@ -211,17 +202,17 @@ fn the_file_is_created_migrated_once_and_sound() {
     let path = dir.join("nested/bouncekit.db");
     {
         let mut s = SqliteStore::open(&path, Options::default()).expect("open creates the file");
-        assert_eq!(s.schema_version().expect("version"), 1);
+        assert_eq!(s.schema_version().expect("version"), 2);
         s.ingest(Some("m"), &[rec("a@example.com", Kind::Hard, Reason::UserUnknown, "5.1.1")]).expect("ingest");
     }
     let mut s = bouncekit_store::open(&format!("sqlite:{}", path.display()), Options::default()).expect("reopen");
-    assert_eq!(s.schema_version().expect("version"), 1);
+    assert_eq!(s.schema_version().expect("version"), 2);
     assert_eq!(s.counts().expect("counts").events, 1);
     assert_eq!(s.integrity_check().expect("check"), "ok");
     let c = s.cleanup(true).expect("cleanup with vacuum");
     assert!(c.vacuumed);
     drop(s);
-    assert!(bouncekit_store::open("postgres://localhost/x", Options::default()).is_err());
+    assert!(matches!(bouncekit_store::open("mysql://localhost/x", Options::default()), Err(bouncekit_store::StoreError::Unsupported(_))));
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -229,4 +220,43 @@ fn the_file_is_created_migrated_once_and_sound() {
 fn placeholders_rewrite_for_postgres() {
     assert_eq!(bouncekit_store::numbered_dollar("SELECT ?1, '?2' FROM t WHERE a = ?12"), "SELECT $1, '?2' FROM t WHERE a = $12");
     assert!(bouncekit_store::MIGRATIONS.windows(2).all(|w| w[0].version < w[1].version));
+}
+
+fn events_list_newest_first_with_filters_and_a_cursor(db: Db) {
+    let (mut s, _) = store(db);
+    let mut hard = rec("Dead@Example.com", Kind::Hard, Reason::UserUnknown, "5.1.1");
+    hard.origin = bouncekit_core::Origin { kind: bouncekit_core::OriginKind::Webhook, name: "evt-1".into() };
+    s.ingest(Some("m1"), &[hard, rec("full@example.net", Kind::Soft, Reason::MailboxFull, "4.2.2")]).expect("ingest");
+    s.ingest(Some("m2"), &[rec("x'); DROP TABLE events;--@example.com", Kind::Hard, Reason::UserUnknown, "5.1.1")]).expect("ingest");
+    let all = s.events(&bouncekit_store::EventFilter::default()).expect("events");
+    assert_eq!(all.len(), 3);
+    assert!(all.windows(2).all(|w| w[0].id > w[1].id), "newest first");
+    assert_eq!(all[0].address, "x'); drop table events;--@example.com", "stored literally");
+    let mut f = |f: bouncekit_store::EventFilter| s_events(&mut s, f);
+    fn s_events(s: &mut TestStore, f: bouncekit_store::EventFilter) -> Vec<String> {
+        s.events(&f).expect("events").into_iter().map(|e| e.address).collect()
+    }
+    use bouncekit_store::EventFilter as F;
+    assert_eq!(f(F { domain: Some("example.net".into()), ..F::default() }), ["full@example.net"]);
+    assert_eq!(f(F { kind: Some("hard".into()), reason: Some("userunknown".into()), ..F::default() }).len(), 2);
+    assert_eq!(f(F { source: Some("webhook".into()), ..F::default() }), ["dead@example.com"]);
+    assert_eq!(f(F { address: Some("dead@example.com".into()), ..F::default() }), ["dead@example.com"]);
+    let page1 = s.events(&F { limit: 2, ..F::default() }).expect("events");
+    let page2 = s.events(&F { limit: 2, before_id: Some(page1[1].id), ..F::default() }).expect("events");
+    assert_eq!((page1.len(), page2.len()), (2, 1));
+    assert_eq!(page2[0].address, "dead@example.com");
+    let one = s.events(&F { id: Some(page2[0].id), ..F::default() }).expect("events");
+    assert_eq!(one[0].record["recipient"], "Dead@Example.com");
+    assert_eq!(one[0].status_code.as_deref(), Some("5.1.1"));
+}
+
+crate::support::both!(reingesting_the_same_message_changes_nothing, checks_answer_from_global_and_the_asked_scope, three_soft_bounces_suppress_for_a_week_and_a_delivery_resets, blocks_alert_per_provider_and_never_suppress, a_domain_incident_holds_releases_and_closes, a_delivery_closes_an_incident_and_cleanup_ages_one_out, manual_add_remove_and_the_audit_log, forget_deletes_everything_and_a_tombstone_keeps_suppressing, report_groups_by_period_and_key, events_list_newest_first_with_filters_and_a_cursor);
+
+#[test]
+fn passwords_stay_out_of_logs() {
+    use bouncekit_store::redact;
+    assert_eq!(redact("postgres://bk:s3cret@db.internal:5432/bouncekit"), "postgres://bk:***@db.internal:5432/bouncekit");
+    assert_eq!(redact("postgresql://bk@db/x?password=s3cret&sslmode=disable"), "postgresql://bk@db/x?password=***&sslmode=disable");
+    assert_eq!(redact("postgres://db/x"), "postgres://db/x");
+    assert_eq!(redact("/var/lib/bouncekit/bouncekit.db"), "/var/lib/bouncekit/bouncekit.db");
 }

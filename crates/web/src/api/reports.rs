@@ -12,7 +12,9 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::AppState;
 use crate::auth::{Access, Caller};
-use crate::db::{EventFilter, EventRow, blocking};
+use bouncekit_store::EventFilter;
+
+use crate::db::EventRow;
 use crate::error::{ApiError, ApiJson, ApiPath, ApiQuery, ApiResult, Problem};
 
 fn now() -> i64 {
@@ -34,6 +36,9 @@ pub struct EventQuery {
     pub kind: Option<String>,
     /// Only this reason.
     pub reason: Option<String>,
+    /// Only events from this kind of input: `file`, `stdin`, `reply`, `log`, `webhook`,
+    /// `listener`, `mailbox` or `api`.
+    pub source: Option<String>,
     /// Only events at or after this instant (RFC 3339, date or Unix seconds).
     pub since: Option<String>,
     /// Only events before this instant.
@@ -80,16 +85,14 @@ pub async fn events(State(st): State<AppState>, caller: Caller, ApiQuery(q): Api
         domain: q.domain.as_deref().map(normalise_domain),
         kind: q.kind,
         reason: q.reason,
+        source: q.source,
         since: instant("since", q.since.as_deref())?,
         until: instant("until", q.until.as_deref())?,
         before_id,
+        id: None,
         limit: limit + 1,
     };
-    let Some(reader) = st.db().events() else {
-        // In-memory databases (tests) have no second connection to read from.
-        return Ok(Json(EventPage { items: Vec::new(), next_cursor: None }));
-    };
-    let mut items = blocking(move || reader.list(&f).map_err(ApiError::from)).await?;
+    let mut items: Vec<EventRow> = st.db().read(move |s| s.events(&f)).await?.into_iter().map(EventRow::from).collect();
     let next_cursor = if items.len() > limit {
         items.truncate(limit);
         items.last().map(|e| e.id.to_string())
