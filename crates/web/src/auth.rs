@@ -121,6 +121,16 @@ impl Auth {
         found
     }
 
+    /// The caller a token stands for (the dashboard's login form), compared like a
+    /// bearer token; `None` when it matches no configured token.
+    pub fn token(&self, presented: &str) -> Option<Caller> {
+        let t = presented.trim();
+        if t.is_empty() {
+            return None;
+        }
+        self.find(t).map(|t| Caller { name: t.name.clone(), access: t.access })
+    }
+
     /// Who is calling, from the `Authorization` header.
     pub fn caller(&self, authorization: Option<&str>) -> Result<Caller, ApiError> {
         if self.is_open() {

@@ -117,6 +117,22 @@ impl ApiError {
     pub fn status(&self) -> StatusCode {
         self.status
     }
+
+    /// The public detail.
+    pub fn detail(&self) -> &str {
+        &self.detail
+    }
+}
+
+/// For logs outside a request (the server's jobs, the CLI): the detail and the internal
+/// cause.
+impl std::fmt::Display for ApiError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.internal {
+            Some(c) => write!(f, "{}: {c}", self.detail),
+            None => f.write_str(&self.detail),
+        }
+    }
 }
 
 /// The problem document for `status` with `detail` and extension members.
@@ -150,12 +166,10 @@ impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
         match e {
             StoreError::InvalidAddress(a) => ApiError::bad_request(format!("`{a}` is not an email address")),
-            // Busy or locked beyond the busy timeout: the client may retry.
-            StoreError::Sqlite(rusqlite::Error::SqliteFailure(f, _))
-                if matches!(f.code, rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked) =>
-            {
-                ApiError::unavailable("the database is busy; retry shortly", e)
-            }
+            // Busy or locked beyond the busy timeout (SQLite), unreachable after the
+            // store's bounded retries (PostgreSQL down or restarting): nothing was
+            // stored, the client may retry.
+            e if e.is_transient() => ApiError::unavailable("the database is busy or unavailable; retry shortly", e),
             other => ApiError::internal(other),
         }
     }

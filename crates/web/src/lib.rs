@@ -8,6 +8,9 @@
 //! - [`ServerConfig`] is the validated TOML configuration ([`RawConfig`]);
 //! - [`serve`] runs the router on a listener until a shutdown signal, finishing the
 //!   requests in flight.
+//! - [`ui`] is the web dashboard under `/ui/` (server-rendered pages, login, CSRF).
+//! - [`dns`] checks the current domain incidents in DNS and records the verdicts, for
+//!   the dashboard, the server's DNS job and the CLI.
 //!
 //! Errors are `application/problem+json` ([`ApiError`]); the OpenAPI document at
 //! `/openapi.json` is generated from the handlers' `#[utoipa::path]` attributes.
@@ -31,12 +34,14 @@ pub mod api;
 pub mod auth;
 pub mod config;
 pub mod db;
+pub mod dns;
 pub mod error;
 pub mod metrics;
 mod schema;
 pub mod sink;
 pub mod sns;
 mod state;
+pub mod ui;
 
 use std::future::Future;
 use std::time::Duration;
@@ -54,10 +59,10 @@ use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 pub use auth::{Access, Caller, Token};
-pub use config::{ConfigError, Limits, RawConfig, ServerConfig};
+pub use config::{ConfigError, DnsConfig, Limits, LogJob, MailboxJob, PasswordSource, RawConfig, ServerConfig};
 pub use db::Db;
 pub use error::{ApiError, PROBLEM_JSON};
-pub use metrics::Metrics;
+pub use metrics::{JobKind, JobStats, Metrics};
 pub use sns::{HttpsConfirmer, SubscriptionConfirmer};
 pub use state::{AppState, StateBuilder};
 
@@ -67,7 +72,8 @@ pub fn openapi_json() -> String {
     doc.to_pretty_json().unwrap_or_default()
 }
 
-/// The router: API v1, webhooks, `/openapi.json`, `/healthz`, `/readyz`, `/metrics`, with
+/// The router: API v1, webhooks, `/openapi.json`, `/healthz`, `/readyz`, `/metrics`, the
+/// dashboard under `/ui/` (see [`ui`]), with
 /// the limits of the state (body size, request timeout, concurrency), request tracing
 /// and problem+json for every error.
 pub fn app(state: AppState) -> Router {
@@ -83,7 +89,9 @@ pub fn app(state: AppState) -> Router {
             }),
         )
         .fallback(|| async { ApiError::not_found("no such endpoint") })
-        .with_state(state)
+        .with_state(state.clone())
+        // The dashboard (HTML, not in the OpenAPI document).
+        .merge(ui::router(state))
         // Layers run bottom-up for requests: the body limit first, then the concurrency
         // slot, then the timeout (which covers the wait for a slot), then problem+json
         // conversion and logging, then tracing.
@@ -111,7 +119,9 @@ async fn problem_and_log(res: Response) -> Response {
         tracing::debug!(status = status.as_u16(), "client error");
     }
     let is_problem = res.headers().get(header::CONTENT_TYPE).is_some_and(|v| v.as_bytes().starts_with(PROBLEM_JSON.as_bytes()));
-    if is_problem {
+    // The dashboard's error pages are HTML for people.
+    let is_html = res.headers().get(header::CONTENT_TYPE).is_some_and(|v| v.as_bytes().starts_with(b"text/html"));
+    if is_problem || is_html {
         return res;
     }
     let detail = match status {
@@ -133,9 +143,68 @@ pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(30);
 
 /// Serves `router` on `listener` until `shutdown` completes, then stops accepting,
 /// finishes the requests in flight (open keep-alive connections are closed once idle)
-/// and returns.
+/// and returns. Request headers must arrive within [`Limits::DEFAULT_TIMEOUT`]; see
+/// [`serve_with`].
 pub async fn serve(listener: tokio::net::TcpListener, router: Router, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
-    axum::serve(listener, router).with_graceful_shutdown(shutdown).await
+    serve_with(listener, router, Limits::DEFAULT_TIMEOUT, shutdown).await
+}
+
+/// After a failed `accept` (out of file descriptors, say), wait this long before the
+/// next: retrying at once would spin while the condition lasts.
+const ACCEPT_BACKOFF: Duration = Duration::from_millis(50);
+
+/// [`serve`] with the time a client gets to send the headers of each request
+/// (`header_timeout`; `bouncekit serve` passes `[limits] request_timeout`). It runs from
+/// the moment the server waits for a request, so a connection that sends nothing, or its
+/// headers a byte at a time (slowloris), or stays idle between keep-alive requests, is
+/// closed after that long and cannot hold a socket forever. The body and the handler are
+/// bounded by the router's own request timeout.
+pub async fn serve_with(
+    listener: tokio::net::TcpListener,
+    router: Router,
+    header_timeout: Duration,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    use hyper_util::rt::{TokioIo, TokioTimer};
+    use hyper_util::service::TowerToHyperService;
+
+    // Flips to true when shutdown begins: each connection then finishes the request in
+    // flight and closes.
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let mut connections = tokio::task::JoinSet::new();
+    let mut shutdown = std::pin::pin!(shutdown);
+    loop {
+        let stream = tokio::select! {
+            () = &mut shutdown => break,
+            Some(_) = connections.join_next(), if !connections.is_empty() => continue,
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => stream,
+                Err(e) if matches!(e.kind(), std::io::ErrorKind::ConnectionAborted | std::io::ErrorKind::ConnectionReset) => continue,
+                Err(_) => {
+                    tokio::time::sleep(ACCEPT_BACKOFF).await;
+                    continue;
+                }
+            },
+        };
+        let _ = stream.set_nodelay(true);
+        let service = TowerToHyperService::new(router.clone());
+        let mut stop = stop_rx.clone();
+        connections.spawn(async move {
+            let mut builder = hyper::server::conn::http1::Builder::new();
+            builder.timer(TokioTimer::new()).header_read_timeout(header_timeout);
+            let mut conn = std::pin::pin!(builder.serve_connection(TokioIo::new(stream), service));
+            tokio::select! {
+                _ = conn.as_mut() => return,
+                _ = stop.wait_for(|stop| *stop) => {}
+            }
+            conn.as_mut().graceful_shutdown();
+            let _ = conn.await;
+        });
+    }
+    drop(listener);
+    let _ = stop_tx.send(true);
+    while connections.join_next().await.is_some() {}
+    Ok(())
 }
 
 /// Completes on SIGINT (Ctrl-C) or SIGTERM.

@@ -1,5 +1,5 @@
 //! Prometheus metrics: a small hand-written registry that writes the text exposition
-//! format (version 0.0.4). Four families, so no metrics library is needed:
+//! format (version 0.0.4). A few families, so no metrics library is needed:
 //!
 //! - `bouncekit_events_total{source,kind}` — records stored as new events, by where they
 //!   came from (`api`, `webhook`, `smtp`, `lmtp`) and their kind;
@@ -8,7 +8,18 @@
 //! - `bouncekit_webhook_verification_failures_total{provider}` — webhook requests refused
 //!   as unauthenticated or forged (401/403);
 //! - `bouncekit_smtp_sessions_total{protocol}`, `bouncekit_smtp_sessions_active{protocol}`
-//!   and `bouncekit_smtp_messages_total{protocol}`, read from the listeners' counters.
+//!   and `bouncekit_smtp_messages_total{protocol}`, read from the listeners' counters;
+//! - the server jobs' counters, read from their [`JobStats`]:
+//!   `bouncekit_log_lines_total{log}` (lines read from a followed log),
+//!   `bouncekit_mailbox_messages_total{mailbox}` (messages fetched and acknowledged),
+//!   `bouncekit_job_records_total{job,name}` (records handed to the store) and
+//!   `bouncekit_job_errors_total{job,name}` (failures, each followed by a retry), where
+//!   `job` is `logs` or `poll`. New events of the jobs count in `bouncekit_events_total`
+//!   under the same sources. The DNS job (`job="dns"`, `name="incidents"`) counts the
+//!   verdicts it recorded as records and its failed rounds as errors;
+//! - `bouncekit_dns_checks_total{verdict}` — DNS checks of incidents recorded by the DNS
+//!   job, by verdict (`mx`, `implicit_mx`, `null_mx`, `nxdomain`, `no_mail_host`,
+//!   `unknown`).
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -40,6 +51,40 @@ impl Histogram {
     }
 }
 
+/// The counters of one server job (a followed log or a polled mailbox): the job adds,
+/// `/metrics` reads. Lock-free.
+#[derive(Debug, Default)]
+pub struct JobStats {
+    /// Log lines read, or mailbox messages fetched and acknowledged.
+    pub read: AtomicU64,
+    /// Records handed to the store (new events and duplicates).
+    pub records: AtomicU64,
+    /// Failures (IO, connection, store); each is logged and retried after a backoff.
+    pub errors: AtomicU64,
+}
+
+/// What a server job reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JobKind {
+    /// A followed MTA log (`[[logs]]`); its metrics source is `logs`.
+    Logs,
+    /// A polled mailbox (`[[mailboxes]]`); its metrics source is `poll`.
+    Poll,
+    /// The DNS checks of current incidents (`[dns] check_every`); it stores no events.
+    Dns,
+}
+
+impl JobKind {
+    /// The `job` label and the `source` of its events: `logs` or `poll`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            JobKind::Logs => "logs",
+            JobKind::Poll => "poll",
+            JobKind::Dns => "dns",
+        }
+    }
+}
+
 /// The server's metrics. Shared by reference; every method takes `&self`.
 #[derive(Debug, Default)]
 pub struct Metrics {
@@ -51,6 +96,11 @@ pub struct Metrics {
     webhook_failures: Mutex<BTreeMap<String, u64>>,
     /// The counters of the running SMTP/LMTP listeners, by protocol; read at render.
     listeners: Mutex<Vec<(String, Arc<bouncekit_listener::Stats>)>>,
+    /// The counters of the running jobs: kind, name (log path or mailbox URL); read at
+    /// render.
+    jobs: Mutex<Vec<(JobKind, String, Arc<JobStats>)>>,
+    /// verdict → DNS checks recorded by the DNS job.
+    dns_checks: Mutex<BTreeMap<&'static str, u64>>,
 }
 
 impl Metrics {
@@ -74,9 +124,20 @@ impl Metrics {
         *m.entry(provider.to_string()).or_default() += 1;
     }
 
+    /// Counts one DNS check of an incident recorded with `verdict` (its name).
+    pub fn dns_check(&self, verdict: &'static str) {
+        *self.dns_checks.lock().unwrap_or_else(std::sync::PoisonError::into_inner).entry(verdict).or_default() += 1;
+    }
+
     /// Reports the sessions of a listener (`protocol` is `smtp` or `lmtp`).
     pub fn register_listener(&self, protocol: &str, stats: Arc<bouncekit_listener::Stats>) {
         self.listeners.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push((protocol.to_string(), stats));
+    }
+
+    /// Reports the counters of a job; `name` is its log path or mailbox URL (never a
+    /// secret: mailbox URLs carry none).
+    pub fn register_job(&self, kind: JobKind, name: &str, stats: Arc<JobStats>) {
+        self.jobs.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push((kind, name.to_string(), stats));
     }
 
     /// The text exposition format.
@@ -120,6 +181,72 @@ impl Metrics {
         for (p, s) in listeners.iter() {
             let _ = writeln!(out, "bouncekit_smtp_messages_total{{protocol=\"{}\"}} {}", esc(p), s.snapshot().messages);
         }
+        drop(listeners);
+        let jobs = self.jobs.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let get = |a: &AtomicU64| a.load(Ordering::Relaxed);
+        out.push_str("# HELP bouncekit_log_lines_total Lines read from the logs the server follows.\n");
+        out.push_str("# TYPE bouncekit_log_lines_total counter\n");
+        for (_, name, s) in jobs.iter().filter(|(k, _, _)| *k == JobKind::Logs) {
+            let _ = writeln!(out, "bouncekit_log_lines_total{{log=\"{}\"}} {}", esc(name), get(&s.read));
+        }
+        out.push_str("# HELP bouncekit_mailbox_messages_total Messages fetched from the polled mailboxes and acknowledged.\n");
+        out.push_str("# TYPE bouncekit_mailbox_messages_total counter\n");
+        for (_, name, s) in jobs.iter().filter(|(k, _, _)| *k == JobKind::Poll) {
+            let _ = writeln!(out, "bouncekit_mailbox_messages_total{{mailbox=\"{}\"}} {}", esc(name), get(&s.read));
+        }
+        out.push_str("# HELP bouncekit_job_records_total Records the server's log and mailbox jobs handed to the store (DNS verdicts for the dns job).\n");
+        out.push_str("# TYPE bouncekit_job_records_total counter\n");
+        for (k, name, s) in jobs.iter() {
+            let _ = writeln!(out, "bouncekit_job_records_total{{job=\"{}\",name=\"{}\"}} {}", k.as_str(), esc(name), get(&s.records));
+        }
+        out.push_str("# HELP bouncekit_job_errors_total Failures of the server's jobs, each retried after a backoff.\n");
+        out.push_str("# TYPE bouncekit_job_errors_total counter\n");
+        for (k, name, s) in jobs.iter() {
+            let _ = writeln!(out, "bouncekit_job_errors_total{{job=\"{}\",name=\"{}\"}} {}", k.as_str(), esc(name), get(&s.errors));
+        }
+        drop(jobs);
+        out.push_str("# HELP bouncekit_dns_checks_total DNS checks of domain incidents recorded by the server's DNS job, by verdict.\n");
+        out.push_str("# TYPE bouncekit_dns_checks_total counter\n");
+        for (verdict, n) in self.dns_checks.lock().unwrap_or_else(std::sync::PoisonError::into_inner).iter() {
+            let _ = writeln!(out, "bouncekit_dns_checks_total{{verdict=\"{verdict}\"}} {n}");
+        }
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn job_counters_are_rendered_per_job() {
+        let m = Metrics::default();
+        let log = Arc::new(JobStats::default());
+        let mailbox = Arc::new(JobStats::default());
+        m.register_job(JobKind::Logs, "/var/log/mail.log", Arc::clone(&log));
+        m.register_job(JobKind::Poll, "imaps://b@mail.example.net/INBOX", Arc::clone(&mailbox));
+        log.read.fetch_add(120, Ordering::Relaxed);
+        log.records.fetch_add(7, Ordering::Relaxed);
+        mailbox.read.fetch_add(3, Ordering::Relaxed);
+        mailbox.errors.fetch_add(1, Ordering::Relaxed);
+        let dns = Arc::new(JobStats::default());
+        m.register_job(JobKind::Dns, "incidents", Arc::clone(&dns));
+        dns.records.fetch_add(2, Ordering::Relaxed);
+        m.dns_check("null_mx");
+        m.dns_check("null_mx");
+        m.dns_check("mx");
+        let text = m.render();
+        for line in [
+            "bouncekit_log_lines_total{log=\"/var/log/mail.log\"} 120",
+            "bouncekit_mailbox_messages_total{mailbox=\"imaps://b@mail.example.net/INBOX\"} 3",
+            "bouncekit_job_records_total{job=\"logs\",name=\"/var/log/mail.log\"} 7",
+            "bouncekit_job_errors_total{job=\"poll\",name=\"imaps://b@mail.example.net/INBOX\"} 1",
+            "bouncekit_job_errors_total{job=\"logs\",name=\"/var/log/mail.log\"} 0",
+            "bouncekit_job_records_total{job=\"dns\",name=\"incidents\"} 2",
+            "bouncekit_dns_checks_total{verdict=\"null_mx\"} 2",
+            "bouncekit_dns_checks_total{verdict=\"mx\"} 1",
+        ] {
+            assert!(text.lines().any(|l| l == line), "{line} in:\n{text}");
+        }
     }
 }

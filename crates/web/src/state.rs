@@ -6,7 +6,7 @@ use std::time::Duration;
 use bouncekit_webhooks::{CertificateSource, ReplayCache, Verifier};
 
 use crate::auth::Auth;
-use crate::config::{Limits, ServerConfig};
+use crate::config::{DnsConfig, Limits, ServerConfig};
 use crate::db::Db;
 use crate::metrics::Metrics;
 use crate::sns::{HttpsConfirmer, SubscriptionConfirmer};
@@ -31,6 +31,10 @@ struct Inner {
     metrics: Metrics,
     /// Body size, timeout, concurrency and check-size limits.
     limits: Limits,
+    /// Dashboard logins.
+    sessions: crate::ui::Sessions,
+    /// The name servers and interval of DNS checks of incidents.
+    dns: DnsConfig,
 }
 
 impl std::fmt::Debug for AppState {
@@ -77,6 +81,8 @@ impl StateBuilder {
             confirmer,
             metrics: Metrics::default(),
             limits: self.config.limits,
+            sessions: crate::ui::Sessions::new(self.config.dashboard.clone()),
+            dns: self.config.dns.clone(),
         })))
     }
 }
@@ -120,5 +126,15 @@ impl AppState {
     /// The limits.
     pub fn limits(&self) -> &Limits {
         &self.0.limits
+    }
+
+    /// The dashboard's sessions.
+    pub fn sessions(&self) -> &crate::ui::Sessions {
+        &self.0.sessions
+    }
+
+    /// DNS checks of incidents (`[dns]`).
+    pub fn dns(&self) -> &DnsConfig {
+        &self.0.dns
     }
 }

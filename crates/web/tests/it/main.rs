@@ -6,4 +6,6 @@ mod auth;
 mod common;
 mod limits;
 mod listener;
+mod security;
+mod ui;
 mod webhooks;

@@ -59,6 +59,11 @@ fn server() -> Server {
     Server::with(config, |b| b.certificate_source(Box::new(ses::TestCerts)))
 }
 
+/// The server of these tests (every provider configured), for the security tests.
+pub(crate) fn ses_server() -> Server {
+    server()
+}
+
 fn events_stored(s: &Server) -> usize {
     s.get("/v1/events?limit=1000").json()["items"].as_array().map_or(0, Vec::len)
 }
@@ -200,7 +205,7 @@ fn ses_notifications_and_subscription_confirmation() {
 
 /// SNS envelopes signed at test time with an RSA key whose certificate (issued by a test
 /// CA) is served by a test certificate source.
-mod ses {
+pub(crate) mod ses {
     use super::*;
     use ring::digest;
     use rsa::pkcs8::EncodePrivateKey as _;
