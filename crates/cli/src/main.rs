@@ -4,6 +4,7 @@
 mod cli;
 mod commands;
 mod inputs;
+mod jobs;
 mod listing;
 mod output;
 mod store_ctx;

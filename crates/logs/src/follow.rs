@@ -20,17 +20,22 @@
 //! path from 0. A rotated file that was compressed meanwhile is a new inode: lines it got
 //! after the checkpoint are lost (the checkpoint says so by not matching).
 //!
+//! A gzip-compressed path (`mail.log.2.gz`, recognised by its magic bytes) is read
+//! decompressed; its offsets count decompressed bytes, and a resume skips that many. Such
+//! a file is final: it is never truncated or appended to, so only its end is waited for.
+//!
 //! The caller decides when a record counts as handled: save the checkpoint after the
 //! records of a [`Follower::poll`] are written or stored, and a crash re-reads at most
 //! that batch.
 
 use std::fs::{self, File};
-use std::io::{self, Read, Seek, SeekFrom};
+use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 
 use bouncekit_core::Record;
 use serde::{Deserialize, Serialize};
 
+use crate::input::LogFile;
 use crate::reader::MAX_LINE;
 use crate::{Error, LogOptions, LogParser, Stats, time};
 
@@ -116,7 +121,7 @@ fn inode(m: &fs::Metadata) -> u64 {
 pub struct Follower {
     path: PathBuf,
     /// The file being read: the path's, or a rotated sibling being finished.
-    file: Option<File>,
+    file: Option<LogFile>,
     inode: u64,
     /// Offset just after the last line consumed.
     offset: u64,
@@ -139,12 +144,17 @@ impl Follower {
         let io_err = |p: &Path, source| Error::Io { path: p.to_path_buf(), source };
         let (mut file, mut ino, mut offset) = (None, 0, 0);
         if let Some(cp) = resume.filter(|c| c.path == path)
-            && let Some((file_path, meta)) = find_inode(path, cp.inode)
+            && let Some((file_path, _)) = find_inode(path, cp.inode)
         {
-            let mut opened = File::open(&file_path).map_err(|e| io_err(&file_path, e))?;
+            let mut opened = LogFile::open(&file_path).map_err(|e| io_err(&file_path, e))?;
             // A file now shorter than the offset was truncated: start over.
-            let (at, line) = if meta.len() >= cp.offset { (cp.offset, cp.line) } else { (0, 0) };
-            opened.seek(SeekFrom::Start(at)).map_err(|e| io_err(&file_path, e))?;
+            let reached = opened.skip_to(cp.offset).map_err(|e| io_err(&file_path, e))?;
+            let (at, line) = if reached == cp.offset {
+                (cp.offset, cp.line)
+            } else {
+                opened = LogFile::open(&file_path).map_err(|e| io_err(&file_path, e))?;
+                (0, 0)
+            };
             parser.set_line_number(line);
             parser.set_origin(file_path.display().to_string());
             (file, ino, offset) = (Some(opened), cp.inode, at);
@@ -158,12 +168,12 @@ impl Follower {
 
     /// Opens the path from its start; `false` when it does not exist (yet).
     fn open_path(&mut self) -> Result<bool, Error> {
-        let file = match File::open(&self.path) {
+        let file = match File::open(&self.path).and_then(LogFile::from_file) {
             Ok(f) => f,
             Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(false),
             Err(source) => return Err(Error::Io { path: self.path.clone(), source }),
         };
-        let meta = file.metadata().map_err(|source| Error::Io { path: self.path.clone(), source })?;
+        let meta = file.file().metadata().map_err(|source| Error::Io { path: self.path.clone(), source })?;
         self.file = Some(file);
         self.inode = inode(&meta);
         self.offset = 0;
@@ -197,9 +207,10 @@ impl Follower {
                 self.open_path()?;
                 Ok(true)
             }
-            Ok(m) if m.len() < self.offset + self.pending_len() => {
+            // A compressed file's length says nothing about its decompressed offset.
+            Ok(m) if !self.compressed() && m.len() < self.offset + self.pending_len() => {
                 if let Some(f) = self.file.as_mut() {
-                    f.seek(SeekFrom::Start(0)).map_err(|source| Error::Io { path: self.path.clone(), source })?;
+                    f.skip_to(0).map_err(|source| Error::Io { path: self.path.clone(), source })?;
                 }
                 self.offset = 0;
                 self.partial.clear();
@@ -231,6 +242,11 @@ impl Follower {
                 return Ok(true);
             }
         }
+    }
+
+    /// True when the file being read is gzip-compressed.
+    fn compressed(&self) -> bool {
+        self.file.as_ref().is_some_and(LogFile::is_compressed)
     }
 
     /// Bytes after the offset that were read but not consumed.

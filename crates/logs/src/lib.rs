@@ -7,7 +7,9 @@
 //! - [`LogParser`] is the same machine without IO: push lines, get records (what the
 //!   readers drive);
 //! - [`Follower`] tails a file like `tail -F` (rotation by rename or truncation) and keeps a
-//!   [`Checkpoint`] so that a restart resumes where it stopped.
+//!   [`Checkpoint`] so that a restart resumes where it stopped;
+//! - [`input::open`] opens a log file, decompressing gzip files (rotated `mail.log.2.gz`)
+//!   recognised by their magic bytes; the follower does the same.
 //!
 //! Formats ([`Mta`]): Postfix, Exim and Sendmail logs (syslog or Exim's own files),
 //! PowerMTA accounting CSV, KumoMTA JSON log records. When [`LogOptions::mta`] is not
@@ -40,6 +42,7 @@ mod event;
 mod exim;
 mod fields;
 mod follow;
+pub mod input;
 mod kumomta;
 mod postfix;
 mod powermta;
@@ -59,6 +62,7 @@ use std::str::FromStr;
 pub use bouncekit_core::Record;
 pub use detect::{detect, detect_line};
 pub use follow::{Checkpoint, Checkpoints, Follower, POLL_BYTES};
+pub use input::LogFile;
 pub use reader::{LogParser, LogReader, MAX_LINE};
 
 /// The log formats.

@@ -44,6 +44,8 @@
 //! facade at *trace* level, LOGIN included, so a program must not route `async_imap`'s
 //! trace records to a log.
 //!
+//! Feature `testing`: [`testing::Dovecot`], a real Dovecot on loopback ports for tests.
+//!
 //! **Invariant:** the after-action for a message runs only after its handler returned
 //! `Ok`, and the state file only moves past a message after its after-action succeeded.
 
@@ -53,6 +55,8 @@ mod imap;
 mod net;
 mod pop3;
 mod state;
+#[cfg(feature = "testing")]
+pub mod testing;
 mod url;
 
 use std::fmt;

@@ -3,9 +3,10 @@
 
 use std::net::SocketAddr;
 use std::process::ExitCode;
+use std::time::Duration;
 
 use anyhow::Context;
-use bouncekit_dns::{BlockingChecker, Nameservers};
+use bouncekit_web::{Db, DnsConfig};
 use serde_json::json;
 
 use crate::cli::DomainsArgs;
@@ -14,31 +15,10 @@ use crate::store_ctx::{Ctx, fmt_time, time_ago};
 
 /// Runs the command.
 pub fn run(ctx: &Ctx, a: &DomainsArgs) -> anyhow::Result<ExitCode> {
-    let mut store = ctx.open()?;
     if a.check_dns {
-        let servers = if a.nameserver.is_empty() {
-            Nameservers::System
-        } else {
-            Nameservers::Explicit(
-                a.nameserver
-                    .iter()
-                    .map(|s| s.parse::<SocketAddr>().or_else(|_| s.parse::<std::net::IpAddr>().map(|ip| SocketAddr::new(ip, 53))))
-                    .collect::<Result<_, _>>()
-                    .with_context(|| "--nameserver: expected IP or IP:PORT".to_string())?,
-            )
-        };
-        let dns = BlockingChecker::new(&servers)?;
-        for i in store.incidents(false)? {
-            let verdict = dns.check(&i.domain);
-            let change = store.record_dns(&i.domain, &verdict)?;
-            eprintln!(
-                "{}: DNS says {}{}",
-                i.domain,
-                verdict.name(),
-                change.map(|s| format!(" → incident {}", s.as_str())).unwrap_or_default()
-            );
-        }
+        check_dns(ctx, a)?;
     }
+    let mut store = ctx.open()?;
     if a.incidents {
         let mut l = Listing::new(&["domain", "state", "opened", "last_failure", "recipients", "failures", "released", "dns", "dns_checked", "closed", "cause"]);
         for i in store.incidents(true)? {
@@ -86,4 +66,34 @@ pub fn run(ctx: &Ctx, a: &DomainsArgs) -> anyhow::Result<ExitCode> {
     }
     l.print(a.format)?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// How long `--check-dns` waits for DNS in all; incidents not answered by then are left
+/// as they are.
+const CHECK_DEADLINE: Duration = Duration::from_secs(600);
+
+/// `--check-dns`: asks DNS about every current incident and records the verdicts, as the
+/// server's DNS job and the dashboard do (one implementation,
+/// `bouncekit_web::dns::check_incidents`).
+fn check_dns(ctx: &Ctx, a: &DomainsArgs) -> anyhow::Result<()> {
+    let nameservers = a
+        .nameserver
+        .iter()
+        .map(|s| s.parse::<SocketAddr>().or_else(|_| s.parse::<std::net::IpAddr>().map(|ip| SocketAddr::new(ip, 53))))
+        .collect::<Result<_, _>>()
+        .with_context(|| "--nameserver: expected IP or IP:PORT".to_string())?;
+    let config = DnsConfig { nameservers, ..DnsConfig::default() };
+    let db = Db::from_store(ctx.open()?);
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().context("cannot start the runtime")?;
+    let done = rt.block_on(async {
+        let checker = bouncekit_web::dns::checker(&config)?;
+        bouncekit_web::dns::check_incidents(&db, &checker, None, usize::MAX, CHECK_DEADLINE).await.map_err(|e| anyhow::anyhow!("{e}"))
+    })?;
+    for c in &done.checks {
+        eprintln!("{}: DNS says {}{}", c.domain, c.verdict.name(), c.change.map(|s| format!(" → incident {}", s.as_str())).unwrap_or_default());
+    }
+    for d in &done.unchecked {
+        eprintln!("{d}: DNS did not answer within {} s; not recorded", CHECK_DEADLINE.as_secs());
+    }
+    Ok(())
 }

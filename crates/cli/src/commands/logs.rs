@@ -83,20 +83,23 @@ pub fn read_logs(src: &LogSource, sink: &mut dyn FnMut(&[Record]) -> anyhow::Res
     let bar = progress_bar(src.progress && total > PROGRESS_BYTES, total);
     let mut done_bytes = 0;
     for path in &src.paths {
-        let (name, reader, reference): (String, Box<dyn io::BufRead>, Option<i64>) = if path.as_os_str() == "-" {
-            ("-".into(), Box::new(io::BufReader::with_capacity(1 << 16, io::stdin())), None)
+        // Gzip input (a rotated `mail.log.2.gz`, or piped) is recognised by its magic
+        // bytes and decompressed.
+        let opened: io::Result<(String, Box<dyn io::BufRead>, Option<i64>)> = if path.as_os_str() == "-" {
+            bouncekit_logs::input::decompress(io::BufReader::with_capacity(1 << 16, io::stdin())).map(|r| ("-".into(), r as Box<dyn io::BufRead>, None))
         } else {
-            match std::fs::File::open(path) {
-                Ok(f) => {
-                    // The last write is at or after the last line: it decides syslog years.
-                    let mtime = f.metadata().ok().and_then(|m| m.modified().ok()).and_then(epoch);
-                    (path.display().to_string(), Box::new(io::BufReader::with_capacity(1 << 16, f)), mtime)
-                }
-                Err(e) => {
-                    eprintln!("bouncekit: {}: cannot open: {e}", path.display());
-                    summary.errors += 1;
-                    continue;
-                }
+            bouncekit_logs::input::open(path).map(|r| {
+                // The last write is at or after the last line: it decides syslog years.
+                let mtime = r.get_ref().file().metadata().ok().and_then(|m| m.modified().ok()).and_then(epoch);
+                (path.display().to_string(), Box::new(r) as Box<dyn io::BufRead>, mtime)
+            })
+        };
+        let (name, reader, reference) = match opened {
+            Ok(o) => o,
+            Err(e) => {
+                eprintln!("bouncekit: {}: cannot open: {e}", path.display());
+                summary.errors += 1;
+                continue;
             }
         };
         let options = LogOptions { mta: src.mta, origin: name.clone(), reference_time: reference, utc_offset: src.utc_offset, ..LogOptions::default() };
@@ -122,7 +125,8 @@ pub fn read_logs(src: &LogSource, sink: &mut dyn FnMut(&[Record]) -> anyhow::Res
                 sink(&batch)?;
                 batch.clear();
                 if let Some(b) = &bar {
-                    b.set_position(done_bytes + reader.stats().bytes);
+                    // Decompressed bytes of a gzip file outrun its size on disk.
+                    b.set_position((done_bytes + reader.stats().bytes).min(total));
                 }
             }
             if end {

@@ -49,8 +49,15 @@ pub fn run(ctx: &crate::store_ctx::Ctx, args: &PollArgs) -> anyhow::Result<ExitC
     let mut writer = RecordWriter::new(io::BufWriter::new(stdout.lock()), format)?;
     let mut failed = false;
     loop {
-        match poll_once(&poller, &url, &mut writer, store.as_deref_mut()) {
+        let mut stored = bouncekit_store::IngestOutcome::default();
+        match poll_once(&poller, &url, &mut writer, store.as_deref_mut(), &mut stored) {
             Ok((summary, not_understood)) => {
+                if args.ingest {
+                    eprintln!(
+                        "bouncekit: {url}: {} messages, {} records: {} new events, {} already stored, {} suppressions, {} soft bounces counted",
+                        summary.handled, stored.records, stored.new_events, stored.duplicates, stored.suppressed, stored.counted
+                    );
+                }
                 for f in &summary.failures {
                     eprintln!("bouncekit: {url}#{}: left in the mailbox: {}", f.id, f.error);
                 }
@@ -77,9 +84,6 @@ pub fn run(ctx: &crate::store_ctx::Ctx, args: &PollArgs) -> anyhow::Result<ExitC
     Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }
 
-/// One poll: each message's records are written and flushed before it is acknowledged.
-/// Returns the summary and how many messages were not understood as bounces (those are
-/// acknowledged all the same: they would otherwise come back on every poll).
 /// Why a poll failed.
 enum Failed {
     /// The mailbox: connection, login, protocol, state file.
@@ -88,11 +92,16 @@ enum Failed {
     Output(io::Error),
 }
 
+/// One poll: each message's records are written and flushed (or committed, adding to
+/// `stored`) before it is acknowledged. Returns the summary and how many messages were
+/// not understood as bounces (those are acknowledged all the same: they would otherwise
+/// come back on every poll).
 fn poll_once<W: Write>(
     poller: &Poller,
     url: &str,
     writer: &mut RecordWriter<W>,
     mut store: Option<&mut (dyn bouncekit_store::Store + 'static)>,
+    stored: &mut bouncekit_store::IngestOutcome,
 ) -> Result<(Summary, usize), Failed> {
     let mut not_understood = 0;
     let mut output_error = None;
@@ -109,7 +118,9 @@ fn poll_once<W: Write>(
             if let Some(store) = store.as_deref_mut() {
                 // Committed before the handler returns: only then is the message acknowledged.
                 let id = bouncekit_store::hash::content_id(raw);
-                return store.ingest(Some(&id), &parsed.records).map(|_| ()).map_err(|e| e.to_string());
+                let outcome = store.ingest(Some(&id), &parsed.records).map_err(|e| e.to_string())?;
+                stored.add(&outcome);
+                return Ok(());
             }
             let written = parsed.records.iter().try_for_each(|r| writer.write(r)).and_then(|()| writer.flush());
             written.map_err(|e| {

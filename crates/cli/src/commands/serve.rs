@@ -1,5 +1,6 @@
-//! `bouncekit serve`: the HTTP API (and optionally the SMTP/LMTP bounce receiver) on
-//! one tokio runtime, until SIGINT or SIGTERM.
+//! `bouncekit serve`: the HTTP API (and optionally the SMTP/LMTP bounce receiver, the
+//! followed logs, the polled mailboxes and the DNS checks of the config's jobs, see
+//! [`crate::jobs`]) on one tokio runtime, until SIGINT or SIGTERM.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -21,7 +22,7 @@ pub struct ServeArgs {
     #[arg(long, value_name = "ADDR")]
     pub listen: Option<String>,
     /// The configuration file (TOML): tokens, webhook secrets, bounce domains, limits,
-    /// listener addresses.
+    /// listener addresses, logs to follow, mailboxes to poll and DNS checks of incidents.
     #[arg(long, value_name = "FILE", env = "BOUNCEKIT_CONFIG")]
     pub config: Option<PathBuf>,
     /// Also receive bounces over SMTP on this address (e.g. 127.0.0.1:2525); needs
@@ -86,24 +87,37 @@ pub fn run(ctx: &Ctx, args: &ServeArgs) -> anyhow::Result<ExitCode> {
     }
     let rt = rt.build().context("cannot start the runtime")?;
     let target = ctx.db.clone().unwrap_or_else(|| default_db().to_string_lossy().into_owned());
+    // The jobs are checked before anything starts: a bad entry is a start-up error.
+    let jobs = crate::jobs::plan(&config, &target)?;
     let options = Options { policy: ctx.policy()?, ..Options::default() };
     let readers = args.readers.unwrap_or(cores.clamp(2, 8));
-    let db = Db::open(&target, options, readers).with_context(|| format!("cannot open the database {target}"))?;
+    let db = Db::open(&target, options, readers).with_context(|| format!("cannot open the database {}", bouncekit_store::redact(&target)))?;
     let state = AppState::builder(config.clone(), db).build()?;
     // STARTTLS for the listeners, loaded once and shared.
     let mut listener_base = bouncekit_listener::Config::default();
     if let (Some(c), Some(k)) = (&args.tls_cert, &args.tls_key) {
         listener_base.tls = Some(bouncekit_listener::tls::load(c, k).with_context(|| format!("cannot load the STARTTLS certificate {}", c.display()))?);
     }
-    let result = rt.block_on(serve(config, state, target, args.cleanup_every, listener_base));
+    let result = rt.block_on(serve(config, state, target, args.cleanup_every, listener_base, jobs));
     // A blocking task that never returns (a stuck store call) must not keep the process
     // alive after the grace period.
     rt.shutdown_timeout(Duration::from_secs(5));
     result
 }
 
+/// How long the jobs get after the HTTP server stopped: a mailbox poll ends after the
+/// message in hand, a log step after one batch.
+const JOBS_GRACE: Duration = Duration::from_secs(20);
+
 /// `listener_base` carries what every SMTP/LMTP listener shares (STARTTLS).
-async fn serve(config: ServerConfig, state: AppState, target: String, cleanup_every: u64, listener_base: bouncekit_listener::Config) -> anyhow::Result<ExitCode> {
+async fn serve(
+    config: ServerConfig,
+    state: AppState,
+    target: String,
+    cleanup_every: u64,
+    listener_base: bouncekit_listener::Config,
+    jobs: crate::jobs::Jobs,
+) -> anyhow::Result<ExitCode> {
     init_tracing();
     let listener = tokio::net::TcpListener::bind(config.listen).await.with_context(|| format!("cannot listen on {}", config.listen))?;
     let addr = listener.local_addr()?;
@@ -125,13 +139,15 @@ async fn serve(config: ServerConfig, state: AppState, target: String, cleanup_ev
         eprintln!("bouncekit: {} listener on {}", proto.as_str(), l.local_addr()?);
         tasks.spawn(l.run(stopped(stop_rx.clone())));
     }
+    jobs.spawn(&state, &mut tasks, &stop_rx);
     if cleanup_every > 0 {
         tasks.spawn(cleanup_loop(state.clone(), Duration::from_secs(cleanup_every), stopped(stop_rx.clone())));
     }
     let open = if config.is_open() { " (open: no tokens configured, loopback only)" } else { "" };
-    eprintln!("bouncekit: serving http://{addr} with database {target}{open}");
+    eprintln!("bouncekit: serving http://{addr} with database {}{open}", bouncekit_store::redact(&target));
+    let header_timeout = config.limits.request_timeout;
     let router = bouncekit_web::app(state);
-    let http = tokio::spawn(bouncekit_web::serve(listener, router, stopped(stop_rx.clone())));
+    let http = tokio::spawn(bouncekit_web::serve_with(listener, router, header_timeout, stopped(stop_rx.clone())));
     bouncekit_web::shutdown_signal().await;
     eprintln!("bouncekit: shutting down: finishing requests and SMTP sessions in flight");
     let _ = stop_tx.send(true);
@@ -143,7 +159,10 @@ async fn serve(config: ServerConfig, state: AppState, target: String, cleanup_ev
         Ok(Err(e)) => bail!("HTTP server task failed: {e}"),
         Err(_) => eprintln!("bouncekit: requests still running after {:?}; stopping anyway", bouncekit_web::SHUTDOWN_GRACE),
     }
-    while tasks.join_next().await.is_some() {}
+    let drained = tokio::time::timeout(JOBS_GRACE, async { while tasks.join_next().await.is_some() {} }).await;
+    if drained.is_err() {
+        eprintln!("bouncekit: jobs still running after {JOBS_GRACE:?}; stopping anyway");
+    }
     eprintln!("bouncekit: stopped");
     Ok(ExitCode::SUCCESS)
 }
@@ -184,6 +203,6 @@ fn hostname() -> String {
 /// Logs to stderr; `RUST_LOG` filters (default: info for bouncekit, warn otherwise).
 fn init_tracing() {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn,bouncekit_web=info,bouncekit_listener=info,tower_http=warn"));
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn,bouncekit=info,bouncekit_web=info,bouncekit_listener=info,tower_http=warn"));
     let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
 }

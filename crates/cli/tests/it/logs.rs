@@ -173,3 +173,43 @@ fn ingest_stores_log_records_once() {
     assert!(!text(&list).trim().is_empty(), "hard bounces from the log are suppressed");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+fn gzip(text: &str) -> Vec<u8> {
+    use flate2::Compression;
+    use flate2::write::GzEncoder;
+    let mut e = GzEncoder::new(Vec::new(), Compression::default());
+    e.write_all(text.as_bytes()).expect("compressed");
+    e.finish().expect("compressed")
+}
+
+#[test]
+fn rotated_gzip_logs_are_read_by_their_magic_bytes() {
+    let dir = Temp::new("gzip");
+    // Rotated and compressed (`.gz`), compressed without the extension, and plain.
+    std::fs::write(dir.0.join("mail.log.2.gz"), gzip(&bounce_line("CCC333", "oldest@example.com"))).expect("written");
+    std::fs::write(dir.0.join("mail.log.1"), gzip(&(bounce_line("CCC333", "older@example.com") + &bounce_line("CCC333", "old@example.com")))).expect("written");
+    append(&dir.0.join("mail.log"), &bounce_line("CCC333", "new@example.com"));
+    let paths: Vec<String> = ["mail.log.2.gz", "mail.log.1", "mail.log"].iter().map(|n| dir.0.join(n).to_string_lossy().into_owned()).collect();
+    let mut args = vec!["logs", "--format", "jsonl"];
+    args.extend(paths.iter().map(String::as_str));
+    let o = bouncekit(&args, None);
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    let records = jsonl(&text(&o));
+    let rcpts: Vec<&str> = records.iter().filter_map(|r| r["recipient"].as_str()).collect();
+    assert_eq!(rcpts, ["oldest@example.com", "older@example.com", "old@example.com", "new@example.com"]);
+    assert!(records[2]["origin"]["name"].as_str().is_some_and(|n| n.ends_with("mail.log.1:2")), "{}", records[2]["origin"]);
+    assert_eq!(records[0]["reason"], "userunknown");
+
+    // Piped in compressed: the same.
+    let o = bouncekit(&["logs", "--format", "jsonl", "-"], Some(&gzip(&bounce_line("DDD444", "piped@example.com"))));
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(jsonl(&text(&o))[0]["recipient"], "piped@example.com");
+
+    // A damaged file is reported and counted as an error, after its readable lines.
+    let mut cut = gzip(&bounce_line("EEE555", "cut@example.com").repeat(50));
+    cut.truncate(cut.len() - 8);
+    std::fs::write(dir.0.join("cut.gz"), cut).expect("written");
+    let o = bouncekit(&["logs", "--format", "jsonl", dir.0.join("cut.gz").to_str().expect("utf-8")], None);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(!jsonl(&text(&o)).is_empty());
+}

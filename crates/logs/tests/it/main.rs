@@ -2,6 +2,7 @@
 //! (`testdata/logs`), following across rotation, and resuming from checkpoints.
 
 mod follow;
+mod gzip;
 mod robust;
 mod samples;
 

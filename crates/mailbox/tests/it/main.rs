@@ -1,7 +1,6 @@
 //! Integration tests of bouncekit-mailbox: URL and configuration checks, and polls
-//! against a real Dovecot started by each test (see `dovecot.rs`).
+//! against a real Dovecot started by each test (`bouncekit_mailbox::testing`).
 
-mod dovecot;
 mod imap;
 mod pop3;
 mod tls;
@@ -12,7 +11,7 @@ use std::path::{Path, PathBuf};
 use bouncekit_core::{Origin, OriginKind};
 use bouncekit_mailbox::{After, Config, MailboxUrl, MessageId, Password, Poller, Summary};
 
-pub use dovecot::Dovecot;
+pub use bouncekit_mailbox::testing::{self as dovecot, Dovecot};
 
 /// An RFC 3464 delivery status notification for `recipient`.
 pub fn dsn(recipient: &str, status: &str, diagnostic: &str) -> Vec<u8> {

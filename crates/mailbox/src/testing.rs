@@ -1,6 +1,12 @@
-//! A real Dovecot for the tests: its own configuration, Maildirs and throwaway TLS
-//! certificate in a temporary directory, IMAP, IMAPS, POP3 and POP3S on free loopback
-//! ports, killed (through its child handle) when the value is dropped.
+//! A real Dovecot for tests (feature `testing`, never enabled in the binary): its own
+//! configuration, Maildirs and throwaway TLS certificate in a temporary directory, IMAP,
+//! IMAPS, POP3 and POP3S on free loopback ports, killed (through its child handle) when
+//! the value is dropped. Used by this crate's tests and by the end-to-end tests of the
+//! `bouncekit` binary.
+//!
+//! Needs the `dovecot` binary (Debian: `dovecot-imapd dovecot-pop3d`); the tests panic
+//! with the install command when it is missing. Every user logs in with [`PASSWORD`].
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
