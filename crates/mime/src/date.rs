@@ -10,10 +10,10 @@ pub fn parse(s: &str) -> Option<i64> {
     };
     let mut it = s.split_whitespace();
     let day: i64 = it.next()?.parse().ok()?;
-    let mon = it.next()?.to_ascii_lowercase();
+    let mon = it.next()?.as_bytes();
     let month = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
         .iter()
-        .position(|m| mon.starts_with(m))? as i64
+        .position(|m| mon.get(..3).is_some_and(|p| p.eq_ignore_ascii_case(m.as_bytes())))? as i64
         + 1;
     let mut year: i64 = it.next()?.parse().ok()?;
     if year < 50 {
@@ -34,18 +34,10 @@ pub fn parse(s: &str) -> Option<i64> {
             let mm: i64 = zone.get(3..5)?.parse().ok()?;
             sign * (hh * 3600 + mm * 60)
         }
-        _ => match zone.to_ascii_uppercase().as_str() {
-            "EST" => -5 * 3600,
-            "EDT" => -4 * 3600,
-            "CST" => -6 * 3600,
-            "CDT" => -5 * 3600,
-            "MST" => -7 * 3600,
-            "MDT" => -6 * 3600,
-            "PST" => -8 * 3600,
-            "PDT" => -7 * 3600,
-            "JST" => 9 * 3600,
-            _ => 0,
-        },
+        _ => [("EST", -5), ("EDT", -4), ("CST", -6), ("CDT", -5), ("MST", -7), ("MDT", -6), ("PST", -8), ("PDT", -7), ("JST", 9)]
+            .iter()
+            .find(|(name, _)| zone.eq_ignore_ascii_case(name))
+            .map_or(0, |(_, hours)| hours * 3600),
     };
     if !(1..=31).contains(&day) || !(0..=23).contains(&h) || !(0..=59).contains(&m) || !(0..=60).contains(&sec) {
         return None;

@@ -43,6 +43,12 @@ const PER_MESSAGE: &[&str] = &["reporting-mta", "dsn-gateway", "received-from-mt
 /// (or recipient field) to the first paragraph that holds no delivery-status field.
 /// Returns `None` unless the block names a recipient and its `Action` or `Status`.
 pub fn find_embedded(body: &str) -> Option<&str> {
+    // A block counts only with a recipient field (`Final-Recipient:`, `Original-Recipient:`):
+    // without one anywhere, no line needs to be looked at.
+    let b = body.as_bytes();
+    if !memchr::memchr_iter(b':', b).any(|i| i >= 9 && b[i - 9..i].eq_ignore_ascii_case(b"recipient")) {
+        return None;
+    }
     let mut start = None;
     let mut end = 0;
     let mut offset = 0;
@@ -56,8 +62,7 @@ pub fn find_embedded(body: &str) -> Option<&str> {
             at_paragraph_start = true;
             continue;
         }
-        let name = split_field(t).map(|(n, _)| n);
-        let known = name.as_deref().is_some_and(|n| PER_MESSAGE.contains(&n) || PER_RECIPIENT.contains(&n));
+        let known = field_name(t).is_some_and(|n| PER_MESSAGE.iter().chain(PER_RECIPIENT).any(|f| f.eq_ignore_ascii_case(n)));
         match start {
             None if known => {
                 start = Some(here);
@@ -90,19 +95,25 @@ pub fn field<'a>(fields: &'a Fields, name: &str) -> Option<&'a str> {
     fields.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
 }
 
+/// Most fields kept of one block (real ones have a dozen). Every field is compared with
+/// the block's fields so far, so without a bound a status part of one block with tens of
+/// thousands of fields took quadratic time (found by the bad-input catalogue).
+const MAX_BLOCK_FIELDS: usize = 256;
+
 /// Parses the text of a delivery-status part.
 pub fn parse(text: &str) -> Report {
     let mut report = Report::default();
     let mut current: Fields = Vec::new();
     let mut in_message = true;
-    let mut last_name: Option<String> = None;
+    // Whether the last line was a field kept in `current` (continuations extend it).
+    let mut in_field = false;
     for raw in text.lines() {
         let line = raw.trim_end();
         if line.trim().is_empty() {
             if !current.is_empty() {
                 flush(&mut report, &mut current, &mut in_message);
             }
-            last_name = None;
+            in_field = false;
             continue;
         }
         let starts_ws = line.starts_with([' ', '\t']);
@@ -119,12 +130,14 @@ pub fn parse(text: &str) -> Report {
                 if repeats && is_rcpt {
                     flush(&mut report, &mut current, &mut in_message);
                 }
-                current.push((name.clone(), value));
-                last_name = Some(name);
+                in_field = current.len() < MAX_BLOCK_FIELDS;
+                if in_field {
+                    current.push((name, value));
+                }
             }
             None => {
                 // Continuation (indented or not) of the previous field.
-                if last_name.is_some()
+                if in_field
                     && let Some(last) = current.last_mut()
                     && last.1.len() < 16 * 1024
                 {
@@ -157,11 +170,19 @@ fn flush(report: &mut Report, current: &mut Fields, in_message: &mut bool) {
 
 /// `Name: value` with a plausible field name.
 fn split_field(line: &str) -> Option<(String, String)> {
-    let (name, value) = line.split_once(':')?;
-    if name.is_empty() || name.len() > 40 || !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
+    let name = field_name(line)?;
+    Some((name.to_ascii_lowercase(), line[name.len() + 1..].trim().to_string()))
+}
+
+/// The name of a `Name: value` line as written, when it is a plausible field name.
+fn field_name(line: &str) -> Option<&str> {
+    // A name is at most 40 bytes long: the colon is looked for no further.
+    let colon = memchr::memchr(b':', &line.as_bytes()[..line.len().min(41)])?;
+    let name = &line[..colon];
+    if name.is_empty() || !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
         return None;
     }
-    Some((name.to_ascii_lowercase(), value.trim().to_string()))
+    Some(name)
 }
 
 /// Strips an RFC 3464 type prefix: `rfc822; a@b` → `a@b`, `smtp; 550 …` → `550 …`.

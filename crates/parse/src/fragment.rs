@@ -64,7 +64,6 @@ impl Fragment {
     /// the format did not state them, and reconciles the codes (see [`codes_in_text`] and
     /// [`prefer_status`]).
     pub fn complete_from_text(&mut self) {
-        let reply = bouncekit_classify::smtp::parse_reply(&self.diagnostic);
         let (code, status) = codes_in_text(&self.diagnostic, self.status);
         if self.reply_code.is_none() {
             self.reply_code = code;
@@ -77,11 +76,12 @@ impl Fragment {
         {
             self.reply_code = None;
         }
+        // What `smtp::parse_reply` would say about command and host, read only when missing.
         if self.command.is_none() {
-            self.command = reply.command;
+            self.command = smtp::find_command(&self.diagnostic);
         }
         if self.remote_mta.is_none() {
-            self.remote_mta = reply.remote_host;
+            self.remote_mta = smtp::find_remote_host(&self.diagnostic);
         }
     }
 }

@@ -70,6 +70,29 @@ pub(crate) fn build(mail: &Mail, format: &'static str, fragments: Vec<Fragment>,
 /// Joins lines and runs of white space into single spaces.
 pub(crate) fn collapse_ws(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
+    if s.is_ascii() {
+        // The same words as `split_whitespace` (ASCII white space includes the vertical
+        // tab there), found byte by byte.
+        let b = s.as_bytes();
+        let blank = |c: u8| c.is_ascii_whitespace() || c == 0x0b;
+        let mut i = 0;
+        while i < b.len() {
+            while i < b.len() && blank(b[i]) {
+                i += 1;
+            }
+            let start = i;
+            while i < b.len() && !blank(b[i]) {
+                i += 1;
+            }
+            if start < i {
+                if !out.is_empty() {
+                    out.push(' ');
+                }
+                out.push_str(&s[start..i]);
+            }
+        }
+        return out;
+    }
     for w in s.split_whitespace() {
         if !out.is_empty() {
             out.push(' ');

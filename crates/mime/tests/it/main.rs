@@ -90,3 +90,4 @@ fn dates() {
     assert_eq!(parse("rfc822; Thu, 01 Jan 1970 00:00:10 GMT"), Some(10));
     assert_eq!(parse("not a date"), None);
 }
+mod fuzzed;

@@ -30,7 +30,7 @@ pub static FORMAT: Format = Format { name: "courier", parse };
 const SIGNATURE: &str = "running the Courier mail server";
 
 fn parse(mail: &Mail) -> Option<Vec<Fragment>> {
-    if !mail.body.lines().take(30).any(|l| l.contains(SIGNATURE)) {
+    if !super::contains!(&mail.body, SIGNATURE) || !mail.body.lines().take(30).any(|l| l.contains(SIGNATURE)) {
         return None;
     }
     let part = mail.status_part.as_deref()?;

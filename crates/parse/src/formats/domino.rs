@@ -60,6 +60,9 @@ fn parse(mail: &Mail) -> Option<Vec<Fragment>> {
 /// The recipients between `was not delivered to:` and `because:`, and the text after
 /// `because:` up to the next part. `None` when the body is not Domino's template.
 fn template(body: &str) -> Option<(Vec<String>, String)> {
+    if !super::contains_ignore_ascii_case!(body, "was not delivered to:") {
+        return None;
+    }
     let mut lines = body.lines().map(str::trim);
     lines.by_ref().find(|l| l.eq_ignore_ascii_case("was not delivered to:"))?;
     let mut rcpts = Vec::new();

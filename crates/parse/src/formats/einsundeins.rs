@@ -37,6 +37,9 @@ const REASON_MARK: &str = "For the following reason:";
 
 fn parse(mail: &Mail) -> Option<Vec<Fragment>> {
     let from = mail.headers.get("from").unwrap_or("").to_ascii_lowercase();
+    if !super::contains!(&mail.body, REASON_MARK) {
+        return None;
+    }
     let section = scan::report_of(mail);
     let by_1and1 = from.contains("kundenserver.") || section.contains("postmaster.1and1.");
     if !by_1and1 || !section.contains(REASON_MARK) {

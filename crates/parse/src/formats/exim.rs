@@ -59,7 +59,7 @@ const OWN_TEXTS: &[(&str, Reason)] = &[("malformed address:", Reason::SyntaxErro
 const REPORT_ENDS: &[&str] = &["------ this is a copy of the message", "------ this is a copy of your message", "content-type: message/", "content-type: text/rfc822-headers"];
 
 fn parse(mail: &Mail) -> Option<Vec<Fragment>> {
-    if !mail.body.lines().take(20).any(|l| SIGNATURES.contains(&l.trim())) {
+    if !super::contains_any!(&mail.body, SIGNATURES) || !mail.body.lines().take(20).any(|l| SIGNATURES.contains(&l.trim())) {
         return None;
     }
     let failed_header: Vec<String> = mail.headers.get_all("x-failed-recipients").flat_map(address::addresses).collect();

@@ -34,6 +34,9 @@ const END: &str = "------- Returned Message";
 const OWN_TEXTS: &[(&str, Reason)] = &[("not listed in public name & address book", Reason::UserUnknown)];
 
 fn parse(mail: &Mail) -> Option<Vec<Fragment>> {
+    if !super::contains!(&mail.body, START) {
+        return None;
+    }
     let mut lines = mail.body.lines().map(str::trim);
     lines.by_ref().find(|l| l.starts_with(START))?;
     let mut out = Vec::new();

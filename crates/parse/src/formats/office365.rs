@@ -81,8 +81,9 @@ pub fn status_reason(s: StatusCode) -> Option<Reason> {
 }
 
 fn parse(mail: &Mail) -> Option<Vec<Fragment>> {
-    let section = scan::report_of(mail);
-    let generated_by_exo = generating_server(section).is_some_and(|h| h.ends_with("outlook.com"));
+    // The report section is cut out only for a message that names a generating server.
+    let generated_by_exo =
+        super::contains!(&mail.body, "Generating server:") && generating_server(scan::report_of(mail)).is_some_and(|h| h.ends_with("outlook.com"));
     let dsn_by_exo = mail
         .status_report()
         .and_then(|r| dsn::field(&r.message, "reporting-mta"))
@@ -90,6 +91,7 @@ fn parse(mail: &Mail) -> Option<Vec<Fragment>> {
     if !(generated_by_exo || dsn_by_exo) {
         return None;
     }
+    let section = scan::report_of(mail);
     let mut out = match mail.status_part.as_deref() {
         Some(part) => rfc3464::read(mail, part),
         None => from_text(mail, section),

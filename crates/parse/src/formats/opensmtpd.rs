@@ -58,7 +58,9 @@ const OWN_TEXTS: &[(&str, Reason)] = &[
 ];
 
 fn parse(mail: &Mail) -> Option<Vec<Fragment>> {
-    if !mail.body.lines().take(30).any(|l| l.trim().to_ascii_lowercase().starts_with(GREETING)) {
+    if !super::contains_ignore_ascii_case!(&mail.body, GREETING)
+        || !mail.body.lines().take(30).any(|l| super::starts_with_ignore_ascii_case(l.trim(), GREETING))
+    {
         return None;
     }
     let (delayed, listed) = list(&mail.body);

@@ -43,7 +43,7 @@ const OWN_TEXTS: &[(&str, Reason)] = &[
 
 /// True when the message was written by Postfix's bounce daemon.
 fn is_postfix(mail: &Mail) -> bool {
-    let signed = mail.body.lines().take(40).any(|l| SIGNATURES.iter().any(|s| l.starts_with(s)));
+    let signed = super::contains_any!(&mail.body, SIGNATURES) && mail.body.lines().take(40).any(|l| SIGNATURES.iter().any(|s| l.starts_with(s)));
     let queue_id = mail.status_part.as_deref().is_some_and(|p| p.contains("X-Postfix-Queue-ID:") || p.contains("X-Postfix-Sender:"));
     signed || queue_id
 }
@@ -142,12 +142,12 @@ fn merge(f: &mut Fragment, n: &Note) {
     if bare {
         f.diagnostic = n.text.clone();
     }
-    let said = smtp::parse_reply(&n.text);
-    let dsn = smtp::parse_reply(&f.diagnostic);
+    let (said_reply, said_status) = smtp::reply_codes(&n.text);
+    let (dsn_reply, _) = smtp::reply_codes(&f.diagnostic);
     let vague_status = f.status.is_none_or(|s| s.subject() == 0 && s.detail() == 0);
-    let better_status = said.status.filter(|s| vague_status && !(s.subject() == 0 && s.detail() == 0));
-    let vague_reply = dsn.reply_code.is_none_or(|c| c.get() % 100 == 0);
-    let better_reply = said.reply_code.filter(|c| vague_reply && c.get() % 100 != 0);
+    let better_status = said_status.filter(|s| vague_status && !(s.subject() == 0 && s.detail() == 0));
+    let vague_reply = dsn_reply.is_none_or(|c| c.get() % 100 == 0);
+    let better_reply = said_reply.filter(|c| vague_reply && c.get() % 100 != 0);
     if let Some(s) = better_status {
         f.status = Some(s);
     }

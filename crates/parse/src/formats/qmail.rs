@@ -64,7 +64,7 @@ const OWN_TEXTS: &[(&str, Reason)] = &[
 ];
 
 fn parse(mail: &Mail) -> Option<Vec<Fragment>> {
-    let signed = mail.body.lines().take(60).any(|l| GREETINGS.iter().any(|g| l.trim_start().starts_with(g)));
+    let signed = super::contains_any!(&mail.body, GREETINGS) && mail.body.lines().take(60).any(|l| GREETINGS.iter().any(|g| l.trim_start().starts_with(g)));
     if !signed {
         return None;
     }

@@ -87,7 +87,7 @@ pub fn is_recipient_line(line: &str, addr: &str) -> bool {
         return false;
     }
 
-    if LABELS.iter().any(|p| lower.starts_with(p) || lower.contains(&format!("{p} "))) && lower.contains(&addr.to_ascii_lowercase()) {
+    if LABELS.iter().any(|p| lower.starts_with(p) || followed_by_space(&lower, p)) && lower.contains(&addr.to_ascii_lowercase()) {
         return true;
     }
     // Remove the address (with or without brackets) and see what is left.
@@ -113,6 +113,20 @@ pub fn is_recipient_line(line: &str, addr: &str) -> bool {
         || after.starts_with("unknown")
         || after.starts_with("user unknown");
     before_ok && after_ok
+}
+
+/// True when `text` contains `label` followed by a space (`text.contains("{label} ")`,
+/// without building that string). Labels are ASCII.
+fn followed_by_space(text: &str, label: &str) -> bool {
+    let mut from = 0;
+    while let Some(i) = text[from..].find(label) {
+        let at = from + i;
+        if text.as_bytes().get(at + label.len()) == Some(&b' ') {
+            return true;
+        }
+        from = at + 1;
+    }
+    false
 }
 
 /// One failed recipient as the text names it.

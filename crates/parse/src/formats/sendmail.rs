@@ -49,8 +49,7 @@ fn parse(mail: &Mail) -> Option<Vec<Fragment>> {
     // Not `scan::report_section`: Sendmail's "The original message was received at"
     // opens the notification, it does not introduce the returned message.
     let section = notification(&mail.body);
-    let lower = section.to_ascii_lowercase();
-    if !MARKERS.iter().any(|m| lower.contains(m)) {
+    if !super::contains_any_ignore_ascii_case!(section, MARKERS) {
         return None;
     }
     let transcript = Transcript::read(section);
@@ -271,12 +270,17 @@ fn returned_recipients(mail: &Mail) -> Vec<String> {
 /// `----- Unsent message follows -----` / `----- Original message follows -----` line).
 fn notification(body: &str) -> &str {
     let mut end = 0;
-    for line in body.split_inclusive('\n') {
-        let l = line.trim().to_ascii_lowercase();
-        let returned = l.starts_with("content-type: message/rfc822") || l.starts_with("content-type: text/rfc822-headers");
-        let follows = l.starts_with("-----") && (l.contains("unsent message") || l.contains("original message"));
-        if returned || follows {
-            break;
+    for line in super::lines_inclusive(body) {
+        let l = line.trim();
+        // Only a line that starts with `c` or `-` can be one of the marks.
+        if l.starts_with(['c', 'C', '-']) {
+            let returned = super::starts_with_ignore_ascii_case(l, "content-type: message/rfc822")
+                || super::starts_with_ignore_ascii_case(l, "content-type: text/rfc822-headers");
+            let follows = l.starts_with("-----")
+                && (super::contains_ignore_ascii_case!(l, "unsent message") || super::contains_ignore_ascii_case!(l, "original message"));
+            if returned || follows {
+                break;
+            }
         }
         end += line.len();
     }

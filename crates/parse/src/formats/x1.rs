@@ -25,6 +25,9 @@ pub static FORMAT: Format = Format { name: "x1", parse };
 const START: &str = "---The following addresses had delivery errors---";
 
 fn parse(mail: &Mail) -> Option<Vec<Fragment>> {
+    if !super::contains!(&mail.body, START) {
+        return None;
+    }
     let mut lines = mail.body.lines().map(str::trim);
     lines.by_ref().find(|l| l.starts_with(START))?;
     let mut out = Vec::new();

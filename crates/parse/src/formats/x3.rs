@@ -31,8 +31,8 @@ pub static FORMAT: Format = Format { name: "x3", parse };
 
 fn parse(mail: &Mail) -> Option<Vec<Fragment>> {
     let body = &mail.body;
-    let framed = body.lines().any(|l| l.starts_with("=========="));
-    if !framed || !body.contains("This is an automatically generated Delivery Status Notification.") || !body.contains("Technical details:") {
+    let framed = || body.lines().any(|l| l.starts_with("=========="));
+    if !body.contains("This is an automatically generated Delivery Status Notification.") || !body.contains("Technical details:") || !framed() {
         return None;
     }
     let mut rcpts = Vec::new();

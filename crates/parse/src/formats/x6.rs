@@ -33,6 +33,9 @@ pub static FORMAT: Format = Format { name: "x6", parse };
 const START: &str = "We had trouble delivering your message. Full details follow:";
 
 fn parse(mail: &Mail) -> Option<Vec<Fragment>> {
+    if !super::contains!(&mail.body, START) {
+        return None;
+    }
     let mut lines = mail.body.lines().map(str::trim);
     lines.by_ref().find(|l| l.starts_with(START))?;
     let mut out = Vec::new();

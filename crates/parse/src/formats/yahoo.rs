@@ -43,6 +43,9 @@ fn parse(mail: &Mail) -> Option<Vec<Fragment>> {
     if mail.status_part.is_some() {
         return None;
     }
+    if !super::contains!(&mail.body, START) {
+        return None;
+    }
     let section = scan::report_of(mail);
     let start = section.find(START)?;
     let mut out: Vec<Fragment> = Vec::new();
