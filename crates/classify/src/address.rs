@@ -19,10 +19,12 @@ fn domain_byte(c: u8) -> bool {
 ///
 /// Returns `None` when what remains is not an address.
 pub fn normalize(raw: &str) -> Option<String> {
+    // White space of any kind is trimmed together with the punctuation around it, so
+    // that normalising a result again gives the same result (found by fuzzing: a U+0085
+    // before a trailing comma was kept).
     let t = raw
-        .trim()
-        .trim_start_matches(|c: char| matches!(c, '<' | '"' | '\'' | '(' | '[' | ' ' | ':' | ';'))
-        .trim_end_matches(|c: char| matches!(c, '>' | '"' | '\'' | ')' | ',' | ';' | ':' | '.' | ' ' | ']'));
+        .trim_start_matches(|c: char| c.is_whitespace() || matches!(c, '<' | '"' | '\'' | '(' | '[' | ':' | ';'))
+        .trim_end_matches(|c: char| c.is_whitespace() || matches!(c, '>' | '"' | '\'' | ')' | ',' | ';' | ':' | '.' | ']'));
     let t = t.strip_prefix("mailto:").unwrap_or(t);
     let (local, domain) = t.rsplit_once('@')?;
     let local = local.trim_matches('"');
@@ -42,7 +44,13 @@ pub fn normalize(raw: &str) -> Option<String> {
     if domain.starts_with('.') || domain.starts_with('-') || domain.contains("..") {
         return None;
     }
-    Some(format!("{}@{}", local, domain.to_ascii_lowercase()))
+    let mut address = String::with_capacity(local.len() + 1 + domain.len());
+    address.push_str(local);
+    address.push('@');
+    let at = address.len();
+    address.push_str(domain);
+    address[at..].make_ascii_lowercase();
+    Some(address)
 }
 
 /// Every address in `text`, in order of appearance, without duplicates.

@@ -13,6 +13,9 @@
 //! command, the remote host and the human text in one pass over the bytes. It never fails:
 //! text without codes yields a [`Reply`] with only `text` set.
 
+use std::sync::LazyLock;
+
+use aho_corasick::AhoCorasick;
 use bouncekit_core::{ReplyCode, StatusCode};
 
 /// What could be read from one (possibly multi-line) SMTP reply.
@@ -36,10 +39,13 @@ pub struct Reply {
 
 /// Parses one reply, single or multi-line, possibly wrapped in an MTA's explanation.
 pub fn parse_reply(input: &str) -> Reply {
+    let (reply_code, status) = reply_codes(input);
     let mut reply = Reply {
         command: find_command(input),
         remote_host: find_remote_host(input),
         recipient: find_recipient(input),
+        reply_code,
+        status,
         ..Reply::default()
     };
     let mut text = String::with_capacity(input.len());
@@ -48,33 +54,42 @@ pub fn parse_reply(input: &str) -> Reply {
         if line.is_empty() {
             continue;
         }
-        let (code, status, rest) = strip_codes(line);
-        if reply.reply_code.is_none() {
-            reply.reply_code = code;
-        }
-        if reply.status.is_none() {
-            reply.status = status;
-        }
+        let (_, _, rest) = strip_codes(line);
         if !text.is_empty() {
             text.push(' ');
         }
         text.push_str(rest.trim());
-    }
-    if reply.reply_code.is_none() || reply.status.is_none() {
-        // The codes may sit inside the line: `said: 550 5.1.1 …`, `smtp; 550 #5.1.0`.
-        let (code, status) = find_codes(input);
-        if reply.reply_code.is_none() {
-            reply.reply_code = code;
-        }
-        if reply.status.is_none() {
-            reply.status = status;
-        }
     }
     if let (Some(c), Some(s)) = (reply.reply_code, reply.status) {
         reply.mismatch = s.disagrees_with(c);
     }
     reply.text = text;
     reply
+}
+
+/// The reply code and enhanced status code of a reply, read as [`parse_reply`] reads them
+/// (and only them): the first codes that open a line, else the first ones in the text.
+pub fn reply_codes(input: &str) -> (Option<ReplyCode>, Option<StatusCode>) {
+    let (mut reply_code, mut status) = (None, None);
+    for line in input.lines() {
+        let line = line.trim();
+        if line.is_empty() {
+            continue;
+        }
+        let (c, s, _) = strip_codes(line);
+        reply_code = reply_code.or(c);
+        status = status.or(s);
+        if reply_code.is_some() && status.is_some() {
+            break;
+        }
+    }
+    if reply_code.is_none() || status.is_none() {
+        // The codes may sit inside the line: `said: 550 5.1.1 …`, `smtp; 550 #5.1.0`.
+        let (c, s) = find_codes(input);
+        reply_code = reply_code.or(c);
+        status = status.or(s);
+    }
+    (reply_code, status)
 }
 
 /// Strips a leading `550-5.1.1 ` / `550 ` / `5.1.1 ` from one line.
@@ -237,7 +252,6 @@ pub(crate) fn status_at(b: &[u8], i: usize) -> Option<(StatusCode, usize)> {
 
 /// `(in reply to RCPT TO command)`, `RCPT TO:<…>`, `after end of data`, `during DATA`…
 pub fn find_command(text: &str) -> Option<String> {
-    let lower = text.to_ascii_lowercase();
     const WRAPPERS: &[(&str, &str)] = &[
         ("in reply to end of data", "DATA"),
         ("after end of data", "DATA"),
@@ -267,11 +281,22 @@ pub fn find_command(text: &str) -> Option<String> {
         (">>> data", "DATA"),
         ("<<< 5", ""),
     ];
-    WRAPPERS
-        .iter()
-        .filter(|(_, c)| !c.is_empty())
-        .find(|(w, _)| lower.contains(w))
-        .map(|(_, c)| c.to_string())
+    // One case-insensitive pass finds every wrapper in the text (overlapping ones too); the
+    // first of the table that occurs wins, as if each were looked for in turn.
+    static AUTOMATON: LazyLock<AhoCorasick> = LazyLock::new(|| {
+        AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(WRAPPERS.iter().map(|(w, _)| w))
+            .unwrap_or_else(|e| panic!("command wrappers do not compile: {e}"))
+    });
+    let mut first: Option<usize> = None;
+    for m in AUTOMATON.find_overlapping_iter(text) {
+        let i = m.pattern().as_usize();
+        if !WRAPPERS[i].1.is_empty() && first.is_none_or(|f| i < f) {
+            first = Some(i);
+        }
+    }
+    first.map(|i| WRAPPERS[i].1.to_string())
 }
 
 /// `host mx.example.com[192.0.2.1] said:`, `remote host mx.example.com`, `by mx.example.com`.

@@ -82,8 +82,8 @@ pub enum Command {
     ///
     /// Each message is stored atomically and counts once: ingesting the same message
     /// again changes nothing. Exit status: 0 when every input was read and understood,
-    /// 1 when some message was not understood or an input could not be read, 2 on an
-    /// error.
+    /// 1 when some message was not understood, was too large to be read whole, or an
+    /// input could not be read, 2 on an error.
     #[command(after_help = "Examples:\n  bouncekit ingest ~/Maildir/.Bounces\n  bouncekit --db /var/lib/bouncekit/bouncekit.db ingest --scope tenant:acme bounces.mbox\n  cat bounce.eml | bouncekit ingest -")]
     Ingest(crate::cli::IngestArgs),
     /// The suppression list: check, add, remove, list, export, import.
@@ -114,8 +114,9 @@ pub enum Command {
     /// their `From ` separator) and standard input (`-`).
     ///
     /// Exit status: 0 when every input was read and understood, 1 when some message was
-    /// not understood as a bounce or an input could not be read (each is reported on
-    /// stderr, and the rest is still parsed), 2 on a usage or output error.
+    /// not understood as a bounce, had a part too large to be read whole (its records
+    /// may be incomplete), or an input could not be read (each is reported on stderr,
+    /// and the rest is still parsed), 2 on a usage or output error.
     #[command(after_help = "Examples:\n  bouncekit parse bounce.eml\n  bouncekit parse --format jsonl ~/Maildir/.Bounces\n  cat bounce.eml | bouncekit parse -")]
     Parse {
         /// Files, directories or `-` for standard input.

@@ -1,6 +1,7 @@
 //! Walking the inputs of `parse`: files, directories, mbox streams and stdin, in a
 //! stable order, as a stream of messages.
 
+use std::collections::HashSet;
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, IsTerminal, Read};
 use std::path::{Path, PathBuf};
@@ -11,11 +12,12 @@ use bouncekit_core::{Origin, OriginKind};
 /// Unreadable directories are reported through `errors` and skipped.
 pub fn expand(paths: &[PathBuf], errors: &mut Vec<String>) -> Vec<PathBuf> {
     let mut out = Vec::new();
+    let mut seen = HashSet::new();
     for p in paths {
         if p.as_os_str() == "-" {
             out.push(p.clone());
         } else if p.is_dir() {
-            walk(p, &mut out, errors, 0);
+            walk(p, &mut out, errors, 0, &mut seen);
         } else {
             out.push(p.clone());
         }
@@ -23,9 +25,18 @@ pub fn expand(paths: &[PathBuf], errors: &mut Vec<String>) -> Vec<PathBuf> {
     out
 }
 
-fn walk(dir: &Path, out: &mut Vec<PathBuf>, errors: &mut Vec<String>, depth: usize) {
+/// `seen` holds the directories read so far (resolved): a symbolic link back to one of
+/// them (a loop, or two links to one directory) is skipped, so that no message is read
+/// twice and links cannot make the walk exponential.
+fn walk(dir: &Path, out: &mut Vec<PathBuf>, errors: &mut Vec<String>, depth: usize, seen: &mut HashSet<PathBuf>) {
     if depth > 32 {
         errors.push(format!("{}: directory nesting too deep, skipped", dir.display()));
+        return;
+    }
+    if let Ok(real) = std::fs::canonicalize(dir)
+        && !seen.insert(real)
+    {
+        errors.push(format!("{}: directory already read (a symbolic link loop?), skipped", dir.display()));
         return;
     }
     let mut entries: Vec<PathBuf> = match std::fs::read_dir(dir) {
@@ -45,7 +56,7 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>, errors: &mut Vec<String>, depth: usi
             if name == "tmp" && dir.join("cur").is_dir() {
                 continue; // Maildir's tmp holds messages still being written.
             }
-            walk(&e, out, errors, depth + 1);
+            walk(&e, out, errors, depth + 1, seen);
         } else if e.is_file() {
             out.push(e);
         }
@@ -97,6 +108,11 @@ pub struct BatchLimits {
     pub bytes: usize,
 }
 
+/// The largest file read whole (one message, or an mbox split in memory); larger files
+/// that are not mboxes are skipped, so that `/dev/zero` or a disk image cannot exhaust
+/// memory. mbox files are streamed and may be of any size.
+const MAX_FILE: usize = 64 * 1024 * 1024;
+
 /// Reads `files` in order and hands their jobs to `flush` in batches (mbox files are
 /// streamed message by message); `flush` gets every batch, the last one included, and
 /// the batch is cleared after it. Inputs that cannot be opened or read are reported on
@@ -145,7 +161,11 @@ pub fn for_each_batch(files: &[PathBuf], limits: BatchLimits, mut flush: impl Fn
                 }
             }
         } else {
-            match read_all(input.reader) {
+            match read_all(input.reader.take(MAX_FILE as u64 + 1)) {
+                Ok(bytes) if bytes.len() > MAX_FILE => {
+                    eprintln!("bouncekit: {}: larger than {} MiB and not an mbox: skipped (no single message is that large)", path.display(), MAX_FILE >> 20);
+                    failed = true;
+                }
                 Ok(bytes) => push(Job { origin: input.origin, bytes, whole_file: true }, &mut batch, &mut batch_bytes)?,
                 Err(e) => {
                     eprintln!("bouncekit: {}: cannot read: {e}", path.display());

@@ -65,5 +65,5 @@ pub mod tls;
 pub use address::{Recipient, decode_verp};
 pub use config::{Config, ConfigError, Protocol, Verp};
 pub use parse_sink::{Delivery, ParseSink, VERP_FORMAT, parse_delivery};
-pub use server::{Error, Listener, Stats, StatsSnapshot};
+pub use server::{Error, Listener, Stats, StatsSnapshot, serve_stream};
 pub use sink::{Envelope, Sink, SinkError, Summary};

@@ -7,7 +7,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
-use tokio::net::{TcpListener, TcpStream, ToSocketAddrs};
+use tokio::io::{AsyncRead, AsyncWrite};
+use tokio::net::{TcpListener, ToSocketAddrs};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore, watch};
 use tokio::task::JoinSet;
 use tokio_rustls::TlsAcceptor;
@@ -196,7 +197,8 @@ impl<S: Sink> Listener<S> {
                     Ok((socket, peer)) => match Arc::clone(&slots).try_acquire_owned() {
                         Ok(permit) => {
                             shared.stats.sessions.fetch_add(1, Ordering::Relaxed);
-                            sessions.spawn(connection(socket, peer, Arc::clone(&shared), stop_rx.clone(), permit));
+                            let _ = socket.set_nodelay(true);
+                            sessions.spawn(connection(socket, peer, Arc::clone(&shared), stop_rx.clone(), Some(permit)));
                         }
                         Err(_) => {
                             shared.stats.refused.fetch_add(1, Ordering::Relaxed);
@@ -227,18 +229,54 @@ impl Drop for ActiveGuard {
     }
 }
 
+/// Serves one session over an already connected stream — a socket accepted elsewhere
+/// (inetd-style activation), or an in-memory pipe in tests and fuzzing — until the client
+/// quits, closes, times out or errs too often; STARTTLS is performed when `config.tls` is
+/// set. `config` is validated first. The connection limit and graceful shutdown of
+/// [`Listener::run`] do not apply. Returns the session's counters.
+///
+/// ```
+/// use std::sync::Arc;
+/// use bouncekit_listener::{serve_stream, Config, ParseSink};
+/// use tokio::io::{AsyncReadExt, AsyncWriteExt};
+/// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+/// let (mut client, server) = tokio::io::duplex(64 * 1024);
+/// let config = Config { domains: vec!["bounce.example.net".into()], ..Config::default() };
+/// let peer = "192.0.2.1:25".parse().unwrap();
+/// let session = tokio::spawn(serve_stream(server, peer, config, Arc::new(ParseSink::new())));
+/// client.write_all(b"EHLO mx.example.org\r\nQUIT\r\n").await.unwrap();
+/// let mut replies = String::new();
+/// client.read_to_string(&mut replies).await.unwrap();
+/// assert!(replies.starts_with("220 ") && replies.contains("221 "), "{replies}");
+/// assert_eq!(session.await.unwrap().unwrap().sessions, 1);
+/// # });
+/// ```
+pub async fn serve_stream<S, IO>(io: IO, peer: SocketAddr, config: Config, sink: Arc<S>) -> Result<StatsSnapshot, Error>
+where
+    S: Sink,
+    IO: AsyncRead + AsyncWrite + Unpin,
+{
+    let config = config.validate()?;
+    let tls = config.tls.clone().map(TlsAcceptor::from);
+    let shared = Arc::new(Shared { config, sink, stats: Arc::new(Stats::default()), tls });
+    // Never flipped, but kept alive: a dropped sender reads as shutdown.
+    let (_stop_tx, stop_rx) = watch::channel(false);
+    shared.stats.sessions.fetch_add(1, Ordering::Relaxed);
+    connection(io, peer, Arc::clone(&shared), stop_rx, None).await;
+    Ok(shared.stats.snapshot())
+}
+
 /// One connection: a plain session, and after STARTTLS a second one over TLS.
-async fn connection<S: Sink>(
-    socket: TcpStream,
+async fn connection<S: Sink, IO: AsyncRead + AsyncWrite + Unpin>(
+    socket: IO,
     peer: SocketAddr,
     shared: Arc<Shared<S>>,
     stop: watch::Receiver<bool>,
     // Held for the life of the connection: frees the session slot when dropped.
-    _permit: OwnedSemaphorePermit,
+    _permit: Option<OwnedSemaphorePermit>,
 ) {
     shared.stats.active.fetch_add(1, Ordering::Relaxed);
     let _active = ActiveGuard(Arc::clone(&shared.stats));
-    let _ = socket.set_nodelay(true);
     let mut session = Session::new(&shared, peer, stop);
     let Ok(Upgrade::StartTls(socket)) = session.run(socket, true).await else {
         return;

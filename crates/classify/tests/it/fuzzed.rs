@@ -16,3 +16,21 @@ fn multibyte_character_before_an_after_domain_phrase() {
         assert_eq!(record.reply_code.map(|c| c.get()), Some(553), "{text}");
     }
 }
+
+/// Normalising an address twice gives the result of normalising it once. A Unicode
+/// white-space character (U+0085) between the domain and a trailing comma survived the
+/// first pass and made the second one refuse the address.
+#[test]
+fn address_normalisation_is_idempotent() {
+    use bouncekit_classify::address::normalize;
+    for raw in ["5\u{fffd}a@4.\u{85},", "<a@example.com\u{a0}>,", "\u{2003}\"b@example.org\u{85}\".", " c@example.net ; "] {
+        let once = normalize(raw);
+        if let Some(a) = &once {
+            assert_eq!(normalize(a).as_ref(), Some(a), "{raw:?}");
+            assert!(!a.contains(char::is_whitespace), "{a:?}");
+        }
+    }
+    assert_eq!(normalize("5\u{fffd}a@4.\u{85},"), None);
+    assert_eq!(normalize("<a@example.com\u{a0}>,").as_deref(), Some("a@example.com"));
+    assert_eq!(normalize(" c@example.net ; ").as_deref(), Some("c@example.net"));
+}

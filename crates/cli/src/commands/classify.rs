@@ -1,6 +1,6 @@
 //! `bouncekit classify`: SMTP reply lines → reason, kind, blame, action.
 
-use std::io::{self, BufRead, Write};
+use std::io::{self, BufRead, Read, Write};
 use std::process::ExitCode;
 
 use bouncekit_classify::classify_reply;
@@ -19,11 +19,16 @@ pub fn run(replies: Vec<String>, json: bool) -> anyhow::Result<ExitCode> {
         if json { write_json(out, line, &r) } else { write_text(out, line, &r) }
     };
     if replies.is_empty() {
-        let stdin = io::stdin();
-        for line in stdin.lock().lines() {
-            let line = line?;
+        // Bytes, not `lines()`: a reply that is not UTF-8 is read lossily instead of
+        // ending the run, and an endless line is cut at MAX_LINE instead of filling
+        // memory.
+        let mut stdin = io::stdin().lock();
+        let mut buf = Vec::new();
+        while read_line(&mut stdin, &mut buf)? {
+            let line = String::from_utf8_lossy(&buf);
+            let line = line.trim_end_matches(['\n', '\r']);
             if !line.trim().is_empty() {
-                handle(&line, &mut out)?;
+                handle(line, &mut out)?;
             }
         }
     } else {
@@ -33,6 +38,23 @@ pub fn run(replies: Vec<String>, json: bool) -> anyhow::Result<ExitCode> {
     }
     out.flush()?;
     Ok(if undefined > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}
+
+/// Longest reply line read from standard input; the rest of a longer line is skipped.
+const MAX_LINE: usize = 64 * 1024;
+
+/// Reads one line (at most [`MAX_LINE`] bytes of it) into `buf`; false at the end.
+fn read_line(input: &mut impl BufRead, buf: &mut Vec<u8>) -> io::Result<bool> {
+    buf.clear();
+    let n = input.by_ref().take(MAX_LINE as u64).read_until(b'\n', buf)?;
+    if n == MAX_LINE && buf.last() != Some(&b'\n') {
+        // Too long: skip to the end of the line.
+        let mut rest = Vec::new();
+        while input.by_ref().take(MAX_LINE as u64).read_until(b'\n', &mut rest)? > 0 && rest.last() != Some(&b'\n') {
+            rest.clear();
+        }
+    }
+    Ok(n > 0)
 }
 
 fn write_json(out: &mut dyn Write, input: &str, r: &Record) -> io::Result<()> {

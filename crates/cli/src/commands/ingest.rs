@@ -69,6 +69,11 @@ pub fn run(ctx: &Ctx, args: &IngestArgs) -> anyhow::Result<ExitCode> {
                 }
                 continue;
             }
+            // Records, but part of the message was left unread: some may be missing.
+            for d in p.diagnostics.iter().filter(|d| bouncekit_mime::is_cut_problem(&d.message)) {
+                failed = true;
+                eprintln!("bouncekit: {}: {}", d.origin, d.message);
+            }
             let mut records = p.records;
             if let Some(s) = &scope {
                 for r in &mut records {

@@ -44,6 +44,12 @@ pub fn run(paths: &[PathBuf], format: Option<RecordFormat>, threads: Option<usiz
                 for d in &parsed.diagnostics {
                     eprintln!("bouncekit: {}: {}", d.origin, d.message);
                 }
+            } else {
+                // Records, but part of the message was left unread: some may be missing.
+                for d in parsed.diagnostics.iter().filter(|d| bouncekit_mime::is_cut_problem(&d.message)) {
+                    failed = true;
+                    eprintln!("bouncekit: {}: {}", d.origin, d.message);
+                }
             }
             for r in &parsed.records {
                 writer.write(r)?;

@@ -1,9 +1,15 @@
 //! End-to-end tests of the `bouncekit` binary: real processes, real files.
 
+mod catalogue;
 mod classify;
 mod explain;
+mod fault;
 mod logs;
+mod nodes;
 mod parse;
+mod poll;
+mod security;
+mod serve;
 mod store;
 
 use std::process::{Command, Output, Stdio};

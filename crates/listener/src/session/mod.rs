@@ -119,6 +119,10 @@ pub(crate) struct Session<'a, S> {
     out: Vec<u8>,
     /// Protocol errors so far.
     errors: u32,
+    /// When the command line being awaited must be complete: the idle timeout counted
+    /// from the moment the server began waiting for it, so that a client trickling a
+    /// line a byte at a time (slowloris) cannot hold a session slot for ever.
+    line_deadline: Option<Instant>,
 }
 
 impl<'a, S: Sink> Session<'a, S> {
@@ -133,6 +137,7 @@ impl<'a, S: Sink> Session<'a, S> {
             input: Input::Command(RequestReceiver::default()),
             out: Vec::with_capacity(512),
             errors: 0,
+            line_deadline: None,
         }
     }
 
@@ -143,6 +148,7 @@ impl<'a, S: Sink> Session<'a, S> {
         self.helo = None;
         self.tx = None;
         self.input = Input::Command(RequestReceiver::default());
+        self.line_deadline = None;
     }
 
     /// Runs the session over `io` until the client quits, times out, errs too often, the
@@ -169,6 +175,9 @@ impl<'a, S: Sink> Session<'a, S> {
             }
             let limit = if self.between_commands() { MAX_LINE_LENGTH } else { READ_BUFFER };
             let mut deadline = Instant::now() + config.idle_timeout;
+            if self.between_commands() {
+                deadline = *self.line_deadline.get_or_insert(deadline);
+            }
             if let Some(d) = self.tx.as_ref().and_then(|t| t.deadline) {
                 deadline = deadline.min(d);
             }
@@ -255,13 +264,22 @@ impl<'a, S: Sink> Session<'a, S> {
                 let result = receiver.ingest(bytes).map(Request::into_owned);
                 self.input = Input::Command(receiver);
                 match result {
-                    Ok(request) => self.command(request),
+                    Ok(request) => {
+                        self.line_deadline = None;
+                        self.command(request)
+                    }
                     Err(ProtoError::NeedsMoreData { .. }) => Step::NeedInput,
-                    Err(error) => self.protocol_error(&error),
+                    Err(error) => {
+                        if !matches!(error, ProtoError::ResponseTooLong) {
+                            self.line_deadline = None;
+                        }
+                        self.protocol_error(&error)
+                    }
                 }
             }
             Input::SkipLine(mut receiver) => {
                 self.input = if receiver.ingest(bytes) {
+                    self.line_deadline = None;
                     Input::Command(RequestReceiver::default())
                 } else {
                     Input::SkipLine(receiver)

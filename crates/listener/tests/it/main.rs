@@ -9,3 +9,4 @@ mod smtp;
 mod support;
 mod tls;
 mod verp;
+mod hostile;
