@@ -56,6 +56,16 @@ fn base64(s: &str) -> String {
     out
 }
 
+/// A server process, killed on drop if the test fails before it stops it.
+struct Stopped(std::process::Child);
+
+impl Drop for Stopped {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
 #[test]
 fn tokens_and_webhook_secrets_are_never_logged() {
     let dir = scratch("logs");
@@ -69,7 +79,7 @@ fn tokens_and_webhook_secrets_are_never_logged() {
     .expect("config");
     let log_path = dir.join("serve.log");
     let port = std::net::TcpListener::bind("127.0.0.1:0").expect("bind").local_addr().expect("addr").port();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_bouncekit"))
+    let child = Command::new(env!("CARGO_BIN_EXE_bouncekit"))
         .args(["--db", dir.join("db.sqlite").to_str().expect("utf-8"), "serve", "--config", config.to_str().expect("utf-8")])
         .args(["--listen", &format!("127.0.0.1:{port}"), "--cleanup-every", "0", "--threads", "2"])
         .env("RUST_LOG", "trace")
@@ -78,6 +88,7 @@ fn tokens_and_webhook_secrets_are_never_logged() {
         .stderr(std::fs::File::create(&log_path).expect("log"))
         .spawn()
         .expect("serve starts");
+    let mut child = Stopped(child);
     let deadline = Instant::now() + Duration::from_secs(60);
     while request(port, "GET", "/readyz", &[], b"").0 != 200 {
         assert!(Instant::now() < deadline, "not ready: {}", std::fs::read_to_string(&log_path).unwrap_or_default());
@@ -112,8 +123,8 @@ fn tokens_and_webhook_secrets_are_never_logged() {
         let form = format!("csrf={csrf}&token={token}&next=%2Fui%2F");
         request(port, "POST", "/ui/login", &[("content-type", "application/x-www-form-urlencoded"), ("cookie", &cookie)], form.as_bytes());
     }
-    let _ = Command::new("kill").args(["-TERM", &child.id().to_string()]).status();
-    let _ = child.wait();
+    let _ = Command::new("kill").args(["-TERM", &child.0.id().to_string()]).status();
+    let _ = child.0.wait();
     let log = std::fs::read_to_string(&log_path).expect("log");
     assert!(log.lines().count() > 20, "trace logging is on: {log}");
     for secret in [READ, WRITE, ADMIN, WRONG, PM_PASSWORD, SP_TOKEN, MG_KEY, &basic[6..], &wrong_basic[6..]] {
