@@ -102,82 +102,100 @@ impl Dovecot {
         std::fs::write(dir.join("server.pem"), cert.pem()).expect("write cert");
         std::fs::write(dir.join("server.key"), key.serialize_pem()).expect("write key");
 
-        let (imap, imaps, pop3, pop3s) = (free_port(), free_port(), free_port(), free_port());
-        let d = dir.display();
-        let conf = format!(
-            "base_dir = {d}/run
-state_dir = {d}/state
-log_path = {d}/dovecot.log
-instance_name = bouncekit-test-{n}
-protocols = imap pop3
-listen = 127.0.0.1
-{users}first_valid_uid = 1
-first_valid_gid = 1
-ssl = yes
-ssl_cert = <{d}/server.pem
-ssl_key = <{d}/server.key
-disable_plaintext_auth = no
-auth_mechanisms = plain login
-passdb {{
-  driver = static
-  args = password={PASSWORD}
-}}
-userdb {{
-  driver = static
-  args = uid={uid} gid={gid} home={d}/home/%u
-}}
-mail_location = maildir:~/Maildir
-pop3_uidl_format = %08Xu%08Xv
-service imap-login {{
-  inet_listener imap {{
-    port = {imap}
-  }}
-  inet_listener imaps {{
-    port = {imaps}
+        // A port found free may be taken by another process before Dovecot binds it:
+        // then Dovecot exits with "Address already in use" and we try fresh ports.
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let (imap, imaps, pop3, pop3s) = (free_port(), free_port(), free_port(), free_port());
+            let d = dir.display();
+            let conf = format!(
+                "base_dir = {d}/run
+    state_dir = {d}/state
+    log_path = {d}/dovecot.log
+    instance_name = bouncekit-test-{n}
+    protocols = imap pop3
+    listen = 127.0.0.1
+    {users}first_valid_uid = 1
+    first_valid_gid = 1
     ssl = yes
-  }}
-}}
-service pop3-login {{
-  inet_listener pop3 {{
-    port = {pop3}
-  }}
-  inet_listener pop3s {{
-    port = {pop3s}
-    ssl = yes
-  }}
-}}
-"
-        );
-        std::fs::write(dir.join("dovecot.conf"), conf).expect("write config");
-        let child = Command::new(binary)
-            .arg("-F")
-            .arg("-c")
-            .arg(dir.join("dovecot.conf"))
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(std::fs::File::create(dir.join("stderr.log")).expect("stderr log"))
-            .spawn()
-            .expect("start dovecot");
-        let mut dovecot = Self { child, dir, imap, imaps, pop3, pop3s, ca_pem, uid, gid, next_file: AtomicUsize::new(0) };
-        dovecot.wait_ready();
-        dovecot
+    ssl_cert = <{d}/server.pem
+    ssl_key = <{d}/server.key
+    disable_plaintext_auth = no
+    auth_mechanisms = plain login
+    passdb {{
+      driver = static
+      args = password={PASSWORD}
+    }}
+    userdb {{
+      driver = static
+      args = uid={uid} gid={gid} home={d}/home/%u
+    }}
+    mail_location = maildir:~/Maildir
+    pop3_uidl_format = %08Xu%08Xv
+    service imap-login {{
+      inet_listener imap {{
+        port = {imap}
+      }}
+      inet_listener imaps {{
+        port = {imaps}
+        ssl = yes
+      }}
+    }}
+    service pop3-login {{
+      inet_listener pop3 {{
+        port = {pop3}
+      }}
+      inet_listener pop3s {{
+        port = {pop3s}
+        ssl = yes
+      }}
+    }}
+    "
+            );
+            std::fs::write(dir.join("dovecot.conf"), conf).expect("write config");
+            let child = Command::new(binary)
+                .arg("-F")
+                .arg("-c")
+                .arg(dir.join("dovecot.conf"))
+                .stdin(Stdio::null())
+                .stdout(Stdio::null())
+                .stderr(std::fs::File::create(dir.join("stderr.log")).expect("stderr log"))
+                .spawn()
+                .expect("start dovecot");
+            let mut dovecot = Self { child, dir: dir.clone(), imap, imaps, pop3, pop3s, ca_pem: ca_pem.clone(), uid, gid, next_file: AtomicUsize::new(0) };
+            match dovecot.wait_ready() {
+                Ok(()) => return dovecot,
+                Err(e) if attempt < 5 && e.contains("Address already in use") => {
+                    let _ = dovecot.child.kill();
+                    let _ = dovecot.child.wait();
+                    std::fs::remove_dir_all(dir.join("run")).ok();
+                    // Dropping it would remove the directory the next attempt reuses.
+                    std::mem::forget(dovecot);
+                }
+                Err(e) => panic!("{e}"),
+            }
+        }
     }
 
     /// Waits until both plain listeners greet.
-    fn wait_ready(&mut self) {
+    fn wait_ready(&mut self) -> Result<(), String> {
         let deadline = Instant::now() + START_TIMEOUT;
         for (port, greeting) in [(self.imap, "* OK"), (self.pop3, "+OK")] {
             loop {
                 if let Ok(Some(status)) = self.child.try_wait() {
-                    panic!("dovecot exited with {status}:\n{}", self.logs());
+                    return Err(format!("dovecot exited with {status}:\n{}", self.logs()));
                 }
                 if greets(port, greeting) {
                     break;
                 }
-                assert!(Instant::now() < deadline, "dovecot did not greet on port {port}:\n{}", self.logs());
+                if Instant::now() >= deadline {
+                    return Err(format!("dovecot did not greet on port {port}:\n{}", self.logs()));
+                }
                 std::thread::sleep(Duration::from_millis(50));
             }
         }
+        Ok(())
     }
 
     /// Dovecot's own output and log, for assertion messages.
